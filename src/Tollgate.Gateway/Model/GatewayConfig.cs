@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+
+namespace Tollgate.Gateway.Model;
+
+/// <summary>
+/// The whole configuration of one gateway: every API with its stages, the custom domain names
+/// that map base paths onto them, and the server settings. Every config source (the Tollgate
+/// config file, a bare OpenAPI document, the store behind the admin API) produces this record;
+/// the compiler turns it into the runtime snapshot that serves requests.
+/// </summary>
+public sealed record GatewayConfig
+{
+    /// <summary>The APIs, in the order they were declared. Ids are unique.</summary>
+    public ImmutableArray<Api> Apis { get; init; } = [];
+
+    /// <summary>Custom domain names with their base path mappings.</summary>
+    public ImmutableArray<DomainName> DomainNames { get; init; } = [];
+
+    /// <summary>Listener and limit settings.</summary>
+    public ServerSettings Server { get; init; } = new();
+}
+
+/// <summary>Settings of the HTTP server itself, not of any one API.</summary>
+public sealed record ServerSettings
+{
+    /// <summary>The default request body limit: 10 MB, API Gateway's payload limit.</summary>
+    public const long DefaultMaxRequestBodyBytes = 10L * 1024 * 1024;
+
+    /// <summary>
+    /// URLs to listen on, for example <c>http://0.0.0.0:8080</c>. Empty means the command line
+    /// decides (default <c>http://127.0.0.1:8080</c>).
+    /// </summary>
+    public ImmutableArray<string> Listen { get; init; } = [];
+
+    /// <summary>
+    /// Largest request body accepted, in bytes; larger bodies get 413 <c>REQUEST_TOO_LARGE</c>.
+    /// Default 10 MB (API Gateway's limit). Bodies are streamed, so raising it costs no memory.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>How long a shutdown waits for requests in flight to finish. Default 30 s.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,46 @@
+using System.Collections.Immutable;
+
+namespace Tollgate.Gateway.Model;
+
+/// <summary>
+/// A stage: a named, deployed version of an API (<c>prod</c>, <c>live</c>) with its stage variables.
+/// Stage names use letters, digits, <c>-</c> and <c>_</c>, at most 128 characters.
+/// </summary>
+public sealed record Stage
+{
+    /// <summary>The stage name; the first path segment of execute-api style URLs.</summary>
+    public required string StageName { get; init; }
+
+    /// <summary>A description.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>
+    /// Stage variables. Names: letters, digits and <c>_</c>, at most 64; values: at most 512 of
+    /// <c>[A-Za-z0-9-._~:/?#&amp;=,]</c>; at most 100 variables.
+    /// </summary>
+    public ImmutableDictionary<string, string> Variables { get; init; } =
+        ImmutableDictionary<string, string>.Empty;
+}
+
+/// <summary>A custom domain name and the base paths it maps to API stages.</summary>
+public sealed record DomainName
+{
+    /// <summary>The host name, e.g. <c>api.example.com</c> (matched case-insensitively, port ignored).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The base path mappings; the longest matching base path wins, the empty one catches the rest.</summary>
+    public ImmutableArray<BasePathMapping> BasePathMappings { get; init; } = [];
+}
+
+/// <summary>Maps a base path of a custom domain to a stage of an API.</summary>
+public sealed record BasePathMapping
+{
+    /// <summary>The base path without leading or trailing slash, may have several segments (<c>shop/v2</c>); empty: the whole domain.</summary>
+    public string BasePath { get; init; } = "";
+
+    /// <summary>The API id.</summary>
+    public required string RestApiId { get; init; }
+
+    /// <summary>The stage name.</summary>
+    public required string Stage { get; init; }
+}
