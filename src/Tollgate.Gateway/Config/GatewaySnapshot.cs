@@ -1,0 +1,37 @@
+using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Routing;
+
+namespace Tollgate.Gateway.Config;
+
+/// <summary>
+/// A compiled configuration: everything a request needs, immutable once built. Swapped as a whole
+/// (one volatile reference); a request finishes on the snapshot it started with.
+/// </summary>
+internal sealed class GatewaySnapshot(GatewayConfig config, RequestRouter router, IReadOnlyList<ConfigDiagnostic> diagnostics, string fingerprint)
+{
+    public GatewayConfig Config { get; } = config;
+
+    public RequestRouter Router { get; } = router;
+
+    /// <summary>The warnings the compiler reported (a snapshot with errors is never built).</summary>
+    public IReadOnlyList<ConfigDiagnostic> Diagnostics { get; } = diagnostics;
+
+    /// <summary>A hash of the sources it was built from; an unchanged source is not recompiled.</summary>
+    public string Fingerprint { get; } = fingerprint;
+}
+
+/// <summary>Holds the snapshot in use. Reads are one volatile load; a swap is one volatile store.</summary>
+internal sealed class SnapshotHolder(GatewaySnapshot initial)
+{
+    private volatile GatewaySnapshot _current = initial;
+
+    public GatewaySnapshot Current => _current;
+
+    public event Action<GatewaySnapshot>? Swapped;
+
+    public void Swap(GatewaySnapshot next)
+    {
+        _current = next;
+        Swapped?.Invoke(next);
+    }
+}

@@ -1,0 +1,34 @@
+namespace Tollgate.Gateway.Forwarding;
+
+/// <summary>Which headers cross the gateway, and how.</summary>
+internal static class HeaderRules
+{
+    /// <summary>Hop-by-hop headers (RFC 9110 section 7.6.1) and Host: never forwarded either way.</summary>
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+        "Proxy-Authorization", "Proxy-Authenticate", "Host", "Http2-Settings",
+    };
+
+    /// <summary>
+    /// Response headers API Gateway does not pass through as they are: REST APIs send the
+    /// integration's value as <c>x-amzn-Remapped-{name}</c> and set their own where they have one.
+    /// </summary>
+    private static readonly HashSet<string> Remapped = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Authorization", "Content-MD5", "Date", "Expect", "Max-Forwards", "Server", "User-Agent", "WWW-Authenticate",
+    };
+
+    /// <summary>Headers that belong on <see cref="HttpContent"/> rather than on the request message.</summary>
+    private static readonly HashSet<string> ContentHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Allow", "Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length",
+        "Content-Location", "Content-MD5", "Content-Range", "Content-Type", "Expires", "Last-Modified",
+    };
+
+    public static bool IsHopByHop(string name) => HopByHop.Contains(name);
+
+    public static bool IsContentHeader(string name) => ContentHeaders.Contains(name);
+
+    public static bool IsRemapped(string name) => Remapped.Contains(name);
+}

@@ -1,0 +1,149 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Forwarding;
+using Tollgate.Gateway.Pipeline;
+
+namespace Tollgate.Gateway.Hosting;
+
+/// <summary>How to start a gateway.</summary>
+internal sealed record GatewayServerOptions
+{
+    /// <summary>Where the config comes from; called at start and on every reload.</summary>
+    public required Func<ConfigLoad> Source { get; init; }
+
+    /// <summary>URLs to listen on; port 0 picks a free port. Empty: the config's, else http://127.0.0.1:8080.</summary>
+    public IReadOnlyList<string> Listen { get; init; } = [];
+
+    /// <summary>Watch the source files and reload on change.</summary>
+    public bool Watch { get; init; } = true;
+
+    public TimeSpan ReloadDebounce { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Extra logging set-up (tests capture logs through it).</summary>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
+}
+
+/// <summary>Thrown when the initial config is invalid; carries every problem.</summary>
+internal sealed class InvalidConfigException(IReadOnlyList<ConfigDiagnostic> problems)
+    : Exception($"The configuration has {problems.Count(p => p.Severity == DiagnosticSeverity.Error)} error(s).")
+{
+    public IReadOnlyList<ConfigDiagnostic> Problems { get; } = problems;
+}
+
+/// <summary>
+/// A running gateway: Kestrel, the current snapshot and the reloader. Used by the CLI and by the
+/// functional tests alike, so what the tests start is what users run.
+/// </summary>
+internal sealed class GatewayServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HttpForwarder _forwarder;
+
+    private GatewayServer(WebApplication app, HttpForwarder forwarder, SnapshotHolder snapshots, ConfigReloader reloader, IReadOnlyList<ConfigDiagnostic> warnings)
+    {
+        _app = app;
+        _forwarder = forwarder;
+        Snapshots = snapshots;
+        Reloader = reloader;
+        Warnings = warnings;
+    }
+
+    public SnapshotHolder Snapshots { get; }
+
+    public ConfigReloader Reloader { get; }
+
+    public IReadOnlyList<ConfigDiagnostic> Warnings { get; }
+
+    /// <summary>The addresses Kestrel actually bound (with the real port when 0 was asked for).</summary>
+    public IReadOnlyList<Uri> Addresses =>
+        [.. _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a))];
+
+    public static async Task<GatewayServer> StartAsync(GatewayServerOptions options, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        options.ConfigureLogging?.Invoke(builder.Logging);
+
+        // The services outlive snapshots: a reload does not drop pooled backend connections.
+        var loggerFactory = LoggerFactory.Create(b =>
+        {
+            b.SetMinimumLevel(options.MinimumLogLevel);
+            b.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
+            options.ConfigureLogging?.Invoke(b);
+        });
+        var forwarder = new HttpForwarder(options.Time, loggerFactory.CreateLogger<HttpForwarder>());
+        var services = new GatewayServices(options.Time, loggerFactory, forwarder);
+
+        var initial = ConfigReloader.LoadInitial(options.Source, services, out var load);
+        if (initial is null)
+        {
+            forwarder.Dispose();
+            loggerFactory.Dispose();
+            throw new InvalidConfigException(load.Diagnostics);
+        }
+        var config = initial.Config;
+        var snapshots = new SnapshotHolder(initial);
+        var reloader = new ConfigReloader(options.Source, snapshots, services, options.ReloadDebounce);
+
+        var listen = options.Listen.Count > 0 ? options.Listen
+            : config.Server.Listen.Length > 0 ? config.Server.Listen
+            : ["http://127.0.0.1:8080"];
+        builder.WebHost.UseUrls([.. listen]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // The gateway enforces its own body limit per API while streaming.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.Server.DrainTimeout);
+        builder.Services.AddSingleton(snapshots);
+        builder.Services.AddSingleton(options.Time);
+        builder.Services.AddSingleton<GatewayHandler>();
+
+        var app = builder.Build();
+        var handler = app.Services.GetRequiredService<GatewayHandler>();
+        app.Run(handler.HandleAsync);
+        await app.StartAsync(cancellationToken);
+        if (options.Watch)
+        {
+            reloader.Watch(load.SourceFiles);
+        }
+        return new GatewayServer(app, forwarder, snapshots, reloader, initial.Diagnostics);
+    }
+
+    /// <summary>Completes when the host stops (Ctrl-C, SIGTERM, or <see cref="StopAsync"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops accepting connections and lets requests in flight finish (up to the drain timeout).</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        Reloader.Dispose();
+        await _app.DisposeAsync();
+        _forwarder.Dispose();
+    }
+}

@@ -1,0 +1,123 @@
+using System.Text;
+using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Pipeline;
+
+namespace Tollgate.Gateway.Integrations;
+
+/// <summary>
+/// An integration endpoint URI compiled into parts: literal text, <c>{name}</c> placeholders filled
+/// from <c>integration.request.path.name</c> mappings (or the method's path parameter of that
+/// name), and <c>${stageVariables.name}</c>. Path values keep the encoding the client sent; a
+/// greedy value keeps its slashes.
+/// </summary>
+internal sealed class IntegrationUri
+{
+    private readonly Part[] _parts;
+
+    private IntegrationUri(string text, Part[] parts)
+    {
+        Text = text;
+        _parts = parts;
+    }
+
+    public string Text { get; }
+
+    private readonly record struct Part(string? Literal, string? StageVariable, string? PathName, ParameterSource? Source);
+
+    public static IntegrationUri Compile(string uri, IReadOnlyDictionary<string, ParameterSource> pathMappings, string location, DiagnosticBag diagnostics)
+    {
+        var parts = new List<Part>();
+        var literal = new StringBuilder();
+        var i = 0;
+        while (i < uri.Length)
+        {
+            if (uri[i] == '$' && i + 1 < uri.Length && uri[i + 1] == '{')
+            {
+                var close = uri.IndexOf('}', i);
+                const string Prefix = "stageVariables.";
+                var name = close < 0 ? "" : uri[(i + 2)..close];
+                if (close < 0 || !name.StartsWith(Prefix, StringComparison.Ordinal) || name.Length == Prefix.Length)
+                {
+                    diagnostics.Error(location, $"integration uri '{uri}': '${{' must start ${{stageVariables.name}}.");
+                    return new IntegrationUri(uri, []);
+                }
+                Flush(parts, literal);
+                parts.Add(new Part(null, name[Prefix.Length..], null, null));
+                i = close + 1;
+                continue;
+            }
+            if (uri[i] == '{')
+            {
+                var close = uri.IndexOf('}', i);
+                if (close < 0)
+                {
+                    diagnostics.Error(location, $"integration uri '{uri}': '{{' at {i} is not closed.");
+                    return new IntegrationUri(uri, []);
+                }
+                var name = uri[(i + 1)..close];
+                Flush(parts, literal);
+                pathMappings.TryGetValue(name, out var source);
+                parts.Add(new Part(null, null, name, source));
+                i = close + 1;
+                continue;
+            }
+            literal.Append(uri[i]);
+            i++;
+        }
+        Flush(parts, literal);
+        return new IntegrationUri(uri, [.. parts]);
+    }
+
+    private static void Flush(List<Part> parts, StringBuilder literal)
+    {
+        if (literal.Length > 0)
+        {
+            parts.Add(new Part(literal.ToString(), null, null, null));
+            literal.Clear();
+        }
+    }
+
+    /// <summary>The URI for this request; null with a reason when it cannot be built.</summary>
+    public Uri? Build(RequestContext context, out string? problem)
+    {
+        problem = null;
+        var sb = new StringBuilder(Text.Length + 64);
+        foreach (var part in _parts)
+        {
+            if (part.Literal is { } text)
+            {
+                sb.Append(text);
+            }
+            else if (part.StageVariable is { } variable)
+            {
+                var value = context.GetStageVariable(variable);
+                if (value is null)
+                {
+                    problem = $"stage variable '{variable}' is not defined on stage '{context.Stage?.StageName}'";
+                    return null;
+                }
+                sb.Append(value);
+            }
+            else if (part.PathName is { } name)
+            {
+                var value = part.Source is { PathParameterName: { } pathName }
+                    ? context.GetRawPathParameter(pathName)
+                    : part.Source is { } source
+                        ? source.Resolve(context) is { } resolved ? Uri.EscapeDataString(resolved) : null
+                        : context.GetRawPathParameter(name);
+                if (value is null)
+                {
+                    problem = $"no value for '{{{name}}}'";
+                    return null;
+                }
+                sb.Append(value);
+            }
+        }
+        if (!Uri.TryCreate(sb.ToString(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            problem = $"'{sb}' is not an absolute http or https URI";
+            return null;
+        }
+        return uri;
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Responses;
+
+namespace Tollgate.Gateway.Pipeline;
+
+/// <summary>
+/// The gateway's one request handler: route by host and path to an API stage and method, run the
+/// method's policy chain, then its integration. Any failure becomes a gateway response rendered
+/// by the API's renderer; nothing escapes as a 500 page or a crash.
+/// </summary>
+internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time, ILogger<GatewayHandler> logger)
+{
+    private static readonly GatewayError NotFound = GatewayError.Of(GatewayResponseType.RESOURCE_NOT_FOUND, "Not Found", 404);
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var snapshot = snapshots.Current;
+        var context = new RequestContext(http, Guid.NewGuid().ToString(), time.GetUtcNow(), time.GetTimestamp());
+        http.Response.Headers["x-amzn-RequestId"] = context.RequestId;
+        try
+        {
+            var error = await RunAsync(snapshot, context);
+            if (error is not null)
+            {
+                await FailAsync(context, error);
+            }
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogError(e, "{RequestId} {Method} {Path}: unexpected failure.", context.RequestId, http.Request.Method, http.Request.Path);
+            if (http.Response.HasStarted)
+            {
+                http.Abort();
+                return;
+            }
+            http.Response.Clear();
+            http.Response.Headers["x-amzn-RequestId"] = context.RequestId;
+            await FailAsync(context, GatewayError.Of(GatewayResponseType.DEFAULT_5XX));
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "{RequestId} ended by the client.", context.RequestId);
+        }
+    }
+
+    private static async ValueTask<GatewayError?> RunAsync(GatewaySnapshot snapshot, RequestContext context)
+    {
+        var http = context.Http;
+        var path = RawPath(http);
+        if (!snapshot.Router.TryRoute(http.Request.Host.Host, path, out var route))
+        {
+            return GatewayError.Of(GatewayResponseType.MISSING_AUTHENTICATION_TOKEN);
+        }
+        context.Stage = route.Stage;
+        context.DomainName = route.DomainName;
+        context.ResourceRelativePath = route.RelativePath;
+        var api = route.Stage.Api;
+
+        var method = api.Routes.Match(route.RelativePath, http.Request.Method, out var values);
+        if (method is null)
+        {
+            return api.Model.Protocol == ApiProtocol.Http ? NotFound : GatewayError.Of(GatewayResponseType.MISSING_AUTHENTICATION_TOKEN);
+        }
+        context.Method = method;
+        context.PathParameterRawValues = values;
+
+        if (http.Request.ContentLength > api.MaxRequestBodyBytes)
+        {
+            return GatewayError.Of(GatewayResponseType.REQUEST_TOO_LARGE, $"HTTP content length exceeded {api.MaxRequestBodyBytes} bytes");
+        }
+
+        foreach (var policy in method.Policies)
+        {
+            if (await policy.InvokeAsync(context) is { } refused)
+            {
+                return refused;
+            }
+        }
+        return await method.Integration.InvokeAsync(context);
+    }
+
+    private static Task FailAsync(RequestContext context, GatewayError error)
+    {
+        if (context.Http.Response.HasStarted)
+        {
+            context.Http.Abort();
+            return Task.CompletedTask;
+        }
+        context.Error = error;
+        var renderer = context.Stage?.Api.Responses ?? GatewayResponseRenderer.Default;
+        return renderer.WriteAsync(context);
+    }
+
+    /// <summary>The path as the client sent it (still percent-encoded), without the query.</summary>
+    private static string RawPath(HttpContext http)
+    {
+        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (!string.IsNullOrEmpty(raw) && raw[0] == '/')
+        {
+            var query = raw.IndexOf('?', StringComparison.Ordinal);
+            return query < 0 ? raw : raw[..query];
+        }
+        return http.Request.PathBase.Add(http.Request.Path).ToUriComponent();
+    }
+}

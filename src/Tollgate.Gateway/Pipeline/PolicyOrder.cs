@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Logging;
+using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Model;
+
+namespace Tollgate.Gateway.Pipeline;
+
+/// <summary>The stages of the policy chain, in the order they run.</summary>
+internal enum PolicyStage
+{
+    Waf,
+    Cors,
+    ApiKey,
+    Authorizer,
+    Throttling,
+    Validation,
+    Cache,
+    RequestTransform,
+}
+
+/// <summary>What a policy factory sees when the compiler builds a method's chain.</summary>
+internal sealed record MethodCompilation(
+    Api Api,
+    Resource Resource,
+    Method Method,
+    string Location,
+    DiagnosticBag Diagnostics,
+    GatewayServices Services)
+{
+    public ILoggerFactory LoggerFactory => Services.LoggerFactory;
+}
+
+/// <summary>One row of the policy order table.</summary>
+internal sealed record PolicySlot(PolicyStage Stage, Func<MethodCompilation, IRequestPolicy?> Create);
+
+/// <summary>
+/// The one table that fixes the order of policies (DESIGN.md, principle 3). The compiler asks
+/// each row, top to bottom, whether it applies to a method; the method's chain is the policies
+/// that answered. Adding a feature means filling in its row, never reordering others.
+/// </summary>
+internal static class PolicyOrder
+{
+    public static readonly IReadOnlyList<PolicySlot> Slots =
+    [
+        new(PolicyStage.Waf, _ => null),
+        new(PolicyStage.Cors, _ => null),
+        new(PolicyStage.ApiKey, NotYetServed.ApiKeys),
+        new(PolicyStage.Authorizer, NotYetServed.Authorizers),
+        new(PolicyStage.Throttling, _ => null),
+        new(PolicyStage.Validation, NotYetServed.Validators),
+        new(PolicyStage.Cache, _ => null),
+        new(PolicyStage.RequestTransform, _ => null),
+    ];
+
+    public static IRequestPolicy[] Build(MethodCompilation compilation)
+    {
+        var chain = new List<IRequestPolicy>();
+        foreach (var slot in Slots)
+        {
+            if (slot.Create(compilation) is { } policy)
+            {
+                chain.Add(policy);
+            }
+        }
+        return [.. chain];
+    }
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Tollgate.Gateway.Responses;
+
+namespace Tollgate.Gateway.Pipeline;
+
+/// <summary>
+/// Everything the gateway knows about one request: the <c>$context</c> variables read by
+/// templates, parameter mappings, access logs and integrations alike (DESIGN.md, principle 5).
+/// One instance per request, filled in as the request moves through the pipeline.
+/// </summary>
+internal sealed class RequestContext
+{
+    private string[]? _decodedPathValues;
+
+    public RequestContext(HttpContext http, string requestId, DateTimeOffset requestTime, long startTimestamp)
+    {
+        Http = http;
+        RequestId = requestId;
+        RequestTime = requestTime;
+        StartTimestamp = startTimestamp;
+    }
+
+    public HttpContext Http { get; }
+
+    /// <summary><c>$context.requestId</c>: a UUID, also sent as <c>x-amzn-RequestId</c>.</summary>
+    public string RequestId { get; }
+
+    /// <summary><c>$context.extendedRequestId</c>, also sent as <c>x-amz-apigw-id</c>.</summary>
+    public string ExtendedRequestId => RequestId;
+
+    public DateTimeOffset RequestTime { get; }
+
+    public long StartTimestamp { get; }
+
+    /// <summary>The stage serving the request; null until routing found one.</summary>
+    public CompiledStage? Stage { get; set; }
+
+    /// <summary>The matched method; null until routing found one.</summary>
+    public CompiledMethod? Method { get; set; }
+
+    /// <summary>The path after the stage or base path, starting with <c>/</c>.</summary>
+    public string ResourceRelativePath { get; set; } = "/";
+
+    /// <summary>Path parameter values as the client sent them (percent-encoded), in the order of <see cref="CompiledMethod.PathParameterNames"/>.</summary>
+    public string[] PathParameterRawValues { get; set; } = [];
+
+    /// <summary>The custom domain the request came in on, if any.</summary>
+    public string? DomainName { get; set; }
+
+    public string? ApiKey { get; set; }
+
+    public string? ApiKeyId { get; set; }
+
+    /// <summary>Why the gateway answers itself; set when a policy or integration fails.</summary>
+    public GatewayError? Error { get; set; }
+
+    public string? ValidationErrorString { get; set; }
+
+    public int? IntegrationStatus { get; set; }
+
+    public string? IntegrationError { get; set; }
+
+    public long IntegrationLatencyMs { get; set; } = -1;
+
+    public string HttpMethod => Http.Request.Method;
+
+    public string SourceIp => Http.Connection.RemoteIpAddress?.ToString() ?? "";
+
+    public string? GetPathParameter(string name)
+    {
+        var method = Method;
+        if (method is null)
+        {
+            return null;
+        }
+        var names = method.PathParameterNames;
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal))
+            {
+                _decodedPathValues ??= new string[names.Length];
+                return _decodedPathValues[i] ??= Uri.UnescapeDataString(PathParameterRawValues[i]);
+            }
+        }
+        return null;
+    }
+
+    public string? GetRawPathParameter(string name)
+    {
+        var method = Method;
+        if (method is null)
+        {
+            return null;
+        }
+        var names = method.PathParameterNames;
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal))
+            {
+                return PathParameterRawValues[i];
+            }
+        }
+        return null;
+    }
+
+    public string? GetStageVariable(string name) =>
+        Stage is { } stage && stage.Variables.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>
+    /// Looks up a <c>$context</c> variable by its name without the <c>context.</c> prefix,
+    /// e.g. <c>requestId</c> or <c>identity.sourceIp</c>. Unknown names give false.
+    /// </summary>
+    public bool TryGetVariable(string name, out string value)
+    {
+        var stage = Stage;
+        string? result = name switch
+        {
+            "requestId" or "extendedRequestId" => RequestId,
+            "apiId" => stage?.Api.Id,
+            "stage" => stage?.StageName,
+            "resourcePath" => Method?.ResourcePath,
+            "resourceId" => Method?.ResourceId,
+            "httpMethod" => HttpMethod,
+            "path" => Http.Request.Path.Value,
+            "protocol" => Http.Request.Protocol,
+            "requestTime" => RequestTime.ToString("dd/MMM/yyyy:HH:mm:ss +0000", CultureInfo.InvariantCulture),
+            "requestTimeEpoch" => RequestTime.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            "domainName" => DomainName ?? HostWithoutPort(),
+            "domainPrefix" => DomainPrefix(DomainName ?? HostWithoutPort()),
+            "identity.sourceIp" => SourceIp,
+            "identity.userAgent" => Http.Request.Headers.UserAgent.ToString(),
+            "identity.apiKey" => ApiKey ?? "",
+            "identity.apiKeyId" => ApiKeyId ?? "",
+            "error.message" => Error?.Message ?? "",
+            "error.messageString" => JsonSerializer.Serialize(Error?.Message ?? ""),
+            "error.responseType" => Error is null ? "" : Error.Type.ToString(),
+            "error.validationErrorString" => ValidationErrorString ?? "",
+            "integration.status" or "integrationStatus" => IntegrationStatus?.ToString(CultureInfo.InvariantCulture) ?? "",
+            "integration.error" => IntegrationError ?? "",
+            "integration.latency" or "integrationLatency" =>
+                IntegrationLatencyMs < 0 ? "" : IntegrationLatencyMs.ToString(CultureInfo.InvariantCulture),
+            _ => null,
+        };
+        value = result ?? "";
+        return result is not null;
+    }
+
+    private string HostWithoutPort() => Http.Request.Host.Host;
+
+    private static string DomainPrefix(string host)
+    {
+        var dot = host.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? host : host[..dot];
+    }
+}

@@ -1,0 +1,45 @@
+using Tollgate.Gateway.Model;
+
+namespace Tollgate.Gateway.Responses;
+
+/// <summary>
+/// Why the gateway itself answers a request: a response type and the message that becomes
+/// <c>$context.error.message</c>. The only way a policy or integration fails (DESIGN.md,
+/// principle 4). Errors with the default message are shared instances, so failing allocates nothing.
+/// </summary>
+internal sealed class GatewayError
+{
+    private static readonly GatewayError[] Defaults = CreateDefaults();
+
+    private GatewayError(GatewayResponseType type, string message, int? statusCode)
+    {
+        Type = type;
+        Message = message;
+        StatusCode = statusCode;
+    }
+
+    public GatewayResponseType Type { get; }
+
+    public string Message { get; }
+
+    /// <summary>A status that replaces the type's default (e.g. 404 for HTTP APIs' unknown routes); null: the default.</summary>
+    public int? StatusCode { get; }
+
+    /// <summary>The error of this type with API Gateway's default message.</summary>
+    public static GatewayError Of(GatewayResponseType type) => Defaults[(int)type];
+
+    public static GatewayError Of(GatewayResponseType type, string message) => new(type, message, null);
+
+    public static GatewayError Of(GatewayResponseType type, string message, int statusCode) => new(type, message, statusCode);
+
+    private static GatewayError[] CreateDefaults()
+    {
+        var values = Enum.GetValues<GatewayResponseType>();
+        var result = new GatewayError[values.Length];
+        foreach (var type in values)
+        {
+            result[(int)type] = new GatewayError(type, GatewayResponseCatalog.Get(type).Message, null);
+        }
+        return result;
+    }
+}

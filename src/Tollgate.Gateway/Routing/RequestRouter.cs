@@ -1,0 +1,109 @@
+using Tollgate.Gateway.Pipeline;
+
+namespace Tollgate.Gateway.Routing;
+
+/// <summary>Where routing by host and path put a request: the stage, and the path relative to it.</summary>
+internal readonly record struct StageRoute(CompiledStage Stage, string RelativePath, string? DomainName);
+
+/// <summary>
+/// Picks the API stage for a request, as API Gateway does:
+/// <list type="number">
+/// <item>a custom domain name (by <c>Host</c>, port ignored): the longest base path mapping that
+/// is a whole-segment prefix of the path, the empty base path catching the rest;</item>
+/// <item>a host <c>{apiId}.execute-api.*</c>: that API, the first path segment naming the stage;</item>
+/// <item>any other host: the first path segment names the stage, looked up across APIs (the first
+/// API in config order that has a stage of that name).</item>
+/// </list>
+/// </summary>
+internal sealed class RequestRouter
+{
+    private const string ExecuteApiInfix = ".execute-api.";
+
+    private readonly Dictionary<string, (string[] BasePath, CompiledStage Stage)[]> _domains;
+    private readonly Dictionary<string, Dictionary<string, CompiledStage>> _apis;
+    private readonly Dictionary<string, CompiledStage> _stagesByName;
+
+    public RequestRouter(
+        Dictionary<string, (string[] BasePath, CompiledStage Stage)[]> domains,
+        Dictionary<string, Dictionary<string, CompiledStage>> apis,
+        Dictionary<string, CompiledStage> stagesByName)
+    {
+        _domains = domains;
+        _apis = apis;
+        _stagesByName = stagesByName;
+    }
+
+    /// <summary>Whether a host is a configured custom domain (then its base paths alone decide).</summary>
+    public bool IsCustomDomain(string host) => _domains.ContainsKey(host);
+
+    public bool TryRoute(string host, string path, out StageRoute route)
+    {
+        route = default;
+        if (_domains.TryGetValue(host, out var mappings))
+        {
+            foreach (var (basePath, stage) in mappings)
+            {
+                if (TryStripPrefix(path, basePath, out var rest))
+                {
+                    route = new StageRoute(stage, rest, host);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        var (first, remainder) = FirstSegment(path);
+        if (first.Length == 0)
+        {
+            return false;
+        }
+        var infix = host.IndexOf(ExecuteApiInfix, StringComparison.OrdinalIgnoreCase);
+        if (infix > 0)
+        {
+            if (_apis.TryGetValue(host[..infix], out var stages) && stages.TryGetValue(first, out var byApi))
+            {
+                route = new StageRoute(byApi, remainder, null);
+                return true;
+            }
+            return false;
+        }
+        if (_stagesByName.TryGetValue(first, out var byName))
+        {
+            route = new StageRoute(byName, remainder, null);
+            return true;
+        }
+        return false;
+    }
+
+    private static (string First, string Remainder) FirstSegment(string path)
+    {
+        var start = path.Length > 0 && path[0] == '/' ? 1 : 0;
+        var slash = path.IndexOf('/', start);
+        return slash < 0 ? (path[start..], "/") : (path[start..slash], path[slash..]);
+    }
+
+    private static bool TryStripPrefix(string path, string[] basePath, out string rest)
+    {
+        rest = path;
+        var position = 0;
+        foreach (var segment in basePath)
+        {
+            if (position >= path.Length || path[position] != '/')
+            {
+                return false;
+            }
+            position++;
+            if (string.CompareOrdinal(path, position, segment, 0, segment.Length) != 0)
+            {
+                return false;
+            }
+            position += segment.Length;
+            if (position < path.Length && path[position] != '/')
+            {
+                return false;
+            }
+        }
+        rest = position >= path.Length ? "/" : path[position..];
+        return true;
+    }
+}
