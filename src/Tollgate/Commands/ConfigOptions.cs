@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using Tollgate.Gateway.Config;
+
+namespace Tollgate.Commands;
+
+/// <summary>The options that say which config to load, shared by <c>serve</c> and <c>validate</c>.</summary>
+internal sealed class ConfigOptions
+{
+    public Option<FileInfo> Config { get; } = new("--config", "-c")
+    {
+        Description = "A Tollgate config file (YAML or JSON), or an OpenAPI 3 / Swagger 2 export to serve on its own.",
+        Required = true,
+    };
+
+    public Option<string?> Stage { get; } = new("--stage")
+    {
+        Description = "With an OpenAPI export: the stage to serve it under (default: the export's basePath, else prod).",
+    };
+
+    public Option<string[]> StageVariables { get; } = new("--stage-variable")
+    {
+        Description = "With an OpenAPI export: a stage variable as key=value. Repeatable.",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Config);
+        command.Options.Add(Stage);
+        command.Options.Add(StageVariables);
+    }
+
+    /// <summary>Reads the options; null with a message when a stage variable is malformed.</summary>
+    public (string Path, LoadOptions Options)? Read(ParseResult result, TextWriter error)
+    {
+        var variables = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var pair in result.GetValue(StageVariables) ?? [])
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                error.WriteLine($"error: --stage-variable '{pair}' is not key=value.");
+                return null;
+            }
+            variables[pair[..equals]] = pair[(equals + 1)..];
+        }
+        var path = result.GetValue(Config)!.FullName;
+        return (path, new LoadOptions { Stage = result.GetValue(Stage), StageVariables = variables.ToImmutable() });
+    }
+
+    public static ConfigLoad Load(string path, LoadOptions options)
+    {
+        var result = ConfigLoader.Load(path, options);
+        return new ConfigLoad(result.Config, result.Diagnostics, result.SourceFiles);
+    }
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Tollgate.Gateway.Hosting;
+
+namespace Tollgate.Commands;
+
+/// <summary><c>tollgate serve</c>: load, validate, serve, and reload on change until stopped.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var config = new ConfigOptions();
+        var listen = new Option<string[]>("--listen", "-l")
+        {
+            Description = "A URL to listen on, e.g. http://0.0.0.0:8080. Repeatable. Default: the config's server.listen, else http://127.0.0.1:8080.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var logLevel = new Option<LogLevel>("--log-level")
+        {
+            Description = "Trace, Debug, Information, Warning or Error.",
+            DefaultValueFactory = _ => LogLevel.Information,
+        };
+        var command = new Command("serve", "Serve the APIs of a config file or an OpenAPI export; reload when the files change.");
+        config.AddTo(command);
+        command.Options.Add(listen);
+        command.Options.Add(logLevel);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            if (config.Read(result, Console.Error) is not var (path, options))
+            {
+                return 2;
+            }
+            GatewayServer server;
+            try
+            {
+                server = await GatewayServer.StartAsync(new GatewayServerOptions
+                {
+                    Source = () => ConfigOptions.Load(path, options),
+                    Listen = result.GetValue(listen) ?? [],
+                    MinimumLogLevel = result.GetValue(logLevel),
+                }, cancellationToken);
+            }
+            catch (InvalidConfigException e)
+            {
+                foreach (var problem in e.Problems)
+                {
+                    Console.Error.WriteLine(problem);
+                }
+                Console.Error.WriteLine($"{path}: not served: {e.Message}");
+                return 1;
+            }
+            await using (server)
+            {
+                foreach (var warning in server.Warnings)
+                {
+                    Console.Error.WriteLine(warning);
+                }
+                foreach (var address in server.Addresses)
+                {
+                    Console.WriteLine($"Tollgate is serving {path} on {address}");
+                }
+                await server.WaitForShutdownAsync(CancellationToken.None);
+            }
+            return 0;
+        });
+        return command;
+    }
+}
