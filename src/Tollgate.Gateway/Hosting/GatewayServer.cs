@@ -48,11 +48,13 @@ internal sealed class GatewayServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly HttpForwarder _forwarder;
+    private readonly ILoggerFactory _loggerFactory;
 
-    private GatewayServer(WebApplication app, HttpForwarder forwarder, SnapshotHolder snapshots, ConfigReloader reloader, IReadOnlyList<ConfigDiagnostic> warnings)
+    private GatewayServer(WebApplication app, HttpForwarder forwarder, ILoggerFactory loggerFactory, SnapshotHolder snapshots, ConfigReloader reloader, IReadOnlyList<ConfigDiagnostic> warnings)
     {
         _app = app;
         _forwarder = forwarder;
+        _loggerFactory = loggerFactory;
         Snapshots = snapshots;
         Reloader = reloader;
         Warnings = warnings;
@@ -126,12 +128,15 @@ internal sealed class GatewayServer : IAsyncDisposable
         var app = builder.Build();
         var handler = app.Services.GetRequiredService<GatewayHandler>();
         app.Run(handler.HandleAsync);
+        var lifetimeLogger = loggerFactory.CreateLogger("Tollgate.Server");
+        app.Lifetime.ApplicationStopping.Register(() => lifetimeLogger.LogInformation(
+            "Shutting down: no new connections; finishing requests in flight (up to {Seconds} s).", config.Server.DrainTimeout.TotalSeconds));
         await app.StartAsync(cancellationToken);
         if (options.Watch)
         {
             reloader.Watch(load.SourceFiles);
         }
-        return new GatewayServer(app, forwarder, snapshots, reloader, initial.Diagnostics);
+        return new GatewayServer(app, forwarder, loggerFactory, snapshots, reloader, initial.Diagnostics);
     }
 
     /// <summary>Completes when the host stops (Ctrl-C, SIGTERM, or <see cref="StopAsync"/>).</summary>
@@ -145,5 +150,6 @@ internal sealed class GatewayServer : IAsyncDisposable
         Reloader.Dispose();
         await _app.DisposeAsync();
         _forwarder.Dispose();
+        _loggerFactory.Dispose();
     }
 }

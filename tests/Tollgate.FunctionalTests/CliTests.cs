@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Tollgate.FunctionalTests.Support;
+
+namespace Tollgate.FunctionalTests;
+
+[Collection(nameof(SerialCollection))]
+public sealed class CliTests
+{
+    private const string Export = """
+        {
+          "swagger": "2.0",
+          "info": { "title": "Drain Test", "version": "1" },
+          "basePath": "/beta",
+          "paths": {
+            "/slow": { "get": { "x-amazon-apigateway-integration": { "type": "http_proxy", "httpMethod": "GET", "uri": "${stageVariables.backend}/slow" } } },
+            "/hello": { "get": { "x-amazon-apigateway-integration": { "type": "mock", "requestTemplates": { "application/json": "{\"statusCode\": 200}" }, "responses": { "default": { "statusCode": "200", "responseTemplates": { "application/json": "hello" } } } } } }
+          }
+        }
+        """;
+
+    [Fact]
+    public async Task Validate_ValidExport_ExitsZero()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("api.json", Export);
+        var (exit, output, _) = await Cli.RunAsync("validate", "--config", path);
+        Assert.Equal(0, exit);
+        Assert.Contains("valid (1 API(s)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_BrokenConfig_PrintsEveryProblemAndExitsOne()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("api.json", Export.Replace("\"mock\"", "\"mok\"", StringComparison.Ordinal).Replace("\"http_proxy\"", "\"htp\"", StringComparison.Ordinal));
+        var config = dir.Write("tollgate.yaml", """
+            apis:
+              - name: drain
+                definition: api.json
+                stages:
+                  - stageName: "bad stage!"
+            domainNames:
+              - domainName: api.example.com
+                basePathMappings:
+                  - { basePath: "", restApiId: nothere, stage: prod }
+            """);
+        var (exit, output, _) = await Cli.RunAsync("validate", "--config", config);
+        Assert.Equal(1, exit);
+        Assert.Contains("'mok'", output, StringComparison.Ordinal);
+        Assert.Contains("'htp'", output, StringComparison.Ordinal);
+        Assert.Contains("bad stage!", output, StringComparison.Ordinal);
+        Assert.Contains("nothere", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_InvalidConfig_RefusesToStartAndNamesTheProblem()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("api.json", Export.Replace("\"mock\"", "\"mok\"", StringComparison.Ordinal));
+        var (exit, _, error) = await Cli.RunAsync("serve", "--config", path, "--listen", "http://127.0.0.1:0");
+        Assert.Equal(1, exit);
+        Assert.Contains("'mok'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_CtrlC_DrainsInFlightRequestsThenExits()
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var backend = await TestBackend.StartAsync(async http =>
+        {
+            arrived.TrySetResult();
+            await release.Task;
+            await http.Response.WriteAsync("finished");
+        });
+        using var dir = new TempDirectory();
+        var path = dir.Write("api.json", Export);
+
+        using var process = Process.Start(Cli.StartInfo("serve", "--config", path, "--listen", "http://127.0.0.1:0", "--stage-variable", "backend=" + backend.Url))!;
+        var lines = new Cli.Lines();
+        lines.Attach(process);
+        try
+        {
+            var serving = await lines.WaitFor(l => l.Contains("Tollgate is serving", StringComparison.Ordinal));
+            var address = new Uri(serving[(serving.LastIndexOf(" on ", StringComparison.Ordinal) + 4)..].Trim());
+            using var client = new HttpClient { BaseAddress = address };
+
+            Assert.Equal("hello", await client.GetStringAsync("/beta/hello"));
+            var slow = client.GetAsync("/beta/slow");
+            await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+            await lines.WaitFor(l => l.Contains("shutting down", StringComparison.OrdinalIgnoreCase));
+            release.SetResult();
+            using var response = await slow.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("finished", await response.Content.ReadAsStringAsync());
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, process.ExitCode);
+        }
+        finally
+        {
+            release.TrySetResult();
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+}
