@@ -18,6 +18,18 @@ public sealed record GatewayConfig
 
     /// <summary>Listener and limit settings.</summary>
     public ServerSettings Server { get; init; } = new();
+
+    /// <summary>The API keys. Names, ids and values are unique.</summary>
+    public ImmutableArray<ApiKey> ApiKeys { get; init; } = [];
+
+    /// <summary>The usage plans. Names and ids are unique.</summary>
+    public ImmutableArray<UsagePlan> UsagePlans { get; init; } = [];
+
+    /// <summary>
+    /// The limit across every API and stage of the gateway, AWS's account-level throttle. Default
+    /// 10,000 requests a second with a burst of 5,000 (<see cref="ThrottleSettings.AccountDefault"/>).
+    /// </summary>
+    public ThrottleSettings AccountThrottle { get; init; } = ThrottleSettings.AccountDefault;
 }
 
 /// <summary>Settings of the HTTP server itself, not of any one API.</summary>

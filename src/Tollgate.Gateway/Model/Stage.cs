@@ -20,6 +20,10 @@ public sealed record Stage
     /// </summary>
     public ImmutableDictionary<string, string> Variables { get; init; } =
         ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Method settings (throttling), keyed <c>*/*</c> or <c>/resource/METHOD</c>; see <see cref="MethodSetting"/>.</summary>
+    public ImmutableDictionary<string, MethodSetting> MethodSettings { get; init; } =
+        ImmutableDictionary<string, MethodSetting>.Empty;
 }
 
 /// <summary>A custom domain name and the base paths it maps to API stages.</summary>

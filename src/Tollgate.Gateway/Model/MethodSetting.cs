@@ -1,0 +1,16 @@
+namespace Tollgate.Gateway.Model;
+
+/// <summary>
+/// Stage settings of one method, or of all methods. Keys in <see cref="Stage.MethodSettings"/>:
+/// <c>*/*</c> for the default of every method, <c>/resource/METHOD</c> for one method (the
+/// AWS patch-path form <c>~1resource/METHOD</c> is accepted too). A method's own setting wins over
+/// <c>*/*</c> field by field; an unset field falls back to the account limit.
+/// </summary>
+public sealed record MethodSetting
+{
+    /// <summary>Steady rate, requests a second, for each method (each method has its own bucket); null: not set.</summary>
+    public double? ThrottlingRateLimit { get; init; }
+
+    /// <summary>Burst (bucket size) for each method; null: not set.</summary>
+    public int? ThrottlingBurstLimit { get; init; }
+}
