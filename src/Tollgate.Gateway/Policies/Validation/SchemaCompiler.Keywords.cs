@@ -103,10 +103,6 @@ internal sealed partial class SchemaCompiler
                 additional = Child(location, extra, "/additionalProperties");
             }
         }
-        if (properties is not null || patterns.Count > 0 || additional is not null || !additionalAllowed)
-        {
-            keywords.Add(new PropertiesKeyword(properties, [.. patterns], additional, additionalAllowed));
-        }
         if (schema.TryGetProperty("required"u8, out var required))
         {
             var names = StringArray(location, required, "required");
@@ -140,11 +136,27 @@ internal sealed partial class SchemaCompiler
                 keywords.Add(new DependenciesKeyword([.. list]));
             }
         }
+        // The members last: checks on the object itself are reported first, as the java validator does.
+        if (properties is not null || patterns.Count > 0 || additional is not null || !additionalAllowed)
+        {
+            keywords.Add(new PropertiesKeyword(properties, [.. patterns], additional, additionalAllowed));
+        }
     }
 
     private void AddArray(SchemaLocation location, List<Keyword> keywords)
     {
         var schema = location.Element;
+        var min = Count(location, "minItems", 0);
+        var max = Count(location, "maxItems", long.MaxValue);
+        if (min > 0 || max < long.MaxValue)
+        {
+            keywords.Add(new ItemCountKeyword(min, max));
+        }
+        if (Flag(location, "uniqueItems"))
+        {
+            keywords.Add(new UniqueItemsKeyword());
+        }
+        // The elements last, as for objects.
         if (schema.TryGetProperty("items"u8, out var items))
         {
             if (items.ValueKind == JsonValueKind.Array)
@@ -176,16 +188,6 @@ internal sealed partial class SchemaCompiler
                 // With one schema for every item, additionalItems has nothing to apply to.
                 keywords.Add(new ItemsKeyword(Child(location, items, "/items"), null, null, true));
             }
-        }
-        var min = Count(location, "minItems", 0);
-        var max = Count(location, "maxItems", long.MaxValue);
-        if (min > 0 || max < long.MaxValue)
-        {
-            keywords.Add(new ItemCountKeyword(min, max));
-        }
-        if (Flag(location, "uniqueItems"))
-        {
-            keywords.Add(new UniqueItemsKeyword());
         }
     }
 
