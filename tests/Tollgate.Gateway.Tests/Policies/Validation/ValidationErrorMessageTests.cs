@@ -140,4 +140,24 @@ public sealed class ValidationErrorMessageTests
     [InlineData("""{"enum":[1]}""", "1e400", false)]
     public void Validate_NumberBeyondDouble_DecidesWithoutThrowing(string schema, string instance, bool valid) =>
         Assert.Equal(valid, Validate(schema, instance).IsValid);
+
+    [Fact]
+    public void Validate_AllOfReferringToItself_FailsWithBoundedErrors()
+    {
+        var result = Validate("""{"allOf":[{"$ref":"#"}]}""", "{}");
+
+        Assert.False(result.IsValid);
+        Assert.InRange(result.Errors.Count, 1, JsonSchema.DefaultMaxErrors);
+    }
+
+    [Theory]
+    [InlineData("""{"$ref":"#"}""")]
+    [InlineData("""{"definitions":{"a":{"$ref":"#/definitions/b"},"b":{"$ref":"#/definitions/a"}},"$ref":"#/definitions/a"}""")]
+    public void Validate_RefCycle_FailsWithLoopError(string schema)
+    {
+        var result = Validate(schema, "{}");
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("validation loop", error.Message, StringComparison.Ordinal);
+    }
 }
