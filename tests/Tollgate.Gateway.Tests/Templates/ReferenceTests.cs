@@ -84,4 +84,12 @@ public sealed class ReferenceTests
             Assert.Equal("2", sb.ToString());
         }
     }
+
+    [Fact]
+    public void Reference_HyphenInName_IsPartOfName() =>
+        Assert.Equal("v $a-", Render("$m.X-Trace $a-", ("m", new Dictionary<string, object?> { ["X-Trace"] = "v" })));
+
+    [Fact]
+    public void Reference_SubtractionNeedsSpaces() =>
+        Assert.Equal("4", Render("#set($r = $n - 1)$r", ("n", 5)));
 }

@@ -53,10 +53,13 @@ internal sealed partial class TemplateScanner
 
     public static bool IsIdentifierPart(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 
-    public string ReadIdentifier()
+    /// <summary>Velocity 1.7 (API Gateway's) lets names contain hyphens: <c>$context.requestOverride.header.X-Trace</c>.</summary>
+    public static bool IsReferencePart(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-';
+
+    public string ReadIdentifier(bool allowHyphen = false)
     {
         var start = Pos;
-        while (Pos < Limit && IsIdentifierPart(Source[Pos]))
+        while (Pos < Limit && (allowHyphen ? IsReferencePart(Source[Pos]) : IsIdentifierPart(Source[Pos])))
         {
             Pos++;
         }
@@ -107,14 +110,14 @@ internal sealed partial class TemplateScanner
             return null;
         }
         Pos = p;
-        var name = ReadIdentifier();
+        var name = ReadIdentifier(allowHyphen: true);
         List<ReferenceSegment>? segments = null;
         while (true)
         {
             if (Peek() == '.' && IsIdentifierStart(Peek(1)))
             {
                 Pos++;
-                var member = ReadIdentifier();
+                var member = ReadIdentifier(allowHyphen: true);
                 if (Peek() == '(')
                 {
                     Pos++;
