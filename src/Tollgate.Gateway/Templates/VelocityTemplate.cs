@@ -39,6 +39,9 @@ internal readonly record struct RenderResult(string? Error)
 /// </summary>
 internal sealed class VelocityTemplate
 {
+    /// <summary>Starts the message of a failure that is a defect of the engine rather than of the template.</summary>
+    public const string InternalErrorPrefix = "Internal template engine error: ";
+
     private readonly TemplateNode[] _nodes;
     private readonly string[] _slotNames;
     private readonly bool _nullAsEmpty;
@@ -84,11 +87,10 @@ internal sealed class VelocityTemplate
         {
             return new RenderResult(e.Message);
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or InvalidCastException
-            or IndexOutOfRangeException or FormatException or OverflowException or NullReferenceException
-            or OutOfMemoryException or InsufficientExecutionStackException)
+        catch (Exception e)
         {
-            return new RenderResult("Template evaluation failed: " + e.Message);
+            // Not expected: a defect of the engine. The request still gets a clean 500.
+            return new RenderResult(InternalErrorPrefix + e.GetType().Name + ": " + e.Message);
         }
     }
 
