@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -46,10 +47,12 @@ internal static class JsonValues
     /// <summary>Parses JSON text; false when it is not JSON.</summary>
     public static bool TryParse(string text, out JsonElement element)
     {
+        // The parsed element owns a copy of its bytes, so the UTF-8 buffer can go back to the pool.
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
         try
         {
-            var bytes = Encoding.UTF8.GetBytes(text);
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 256 });
+            var length = Encoding.UTF8.GetBytes(text, buffer);
+            var reader = new Utf8JsonReader(buffer.AsSpan(0, length), new JsonReaderOptions { MaxDepth = 256 });
             if (JsonElement.TryParseValue(ref reader, out var parsed) && parsed is { } value && !reader.Read())
             {
                 element = value;
@@ -58,6 +61,10 @@ internal static class JsonValues
         }
         catch (JsonException)
         {
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
         element = default;
         return false;
