@@ -108,7 +108,7 @@ internal sealed class ForeachNode(int itemSlot, int foreachSlot, int countSlot, 
         renderer.SetSlot(foreachSlot, TemplateValue.From(state));
         var flow = RenderFlow.Normal;
         var limit = Math.Min(items.Count, TemplateRenderer.MaxForeachIterations);
-        for (var i = 0; i < limit; i++)
+        for (var i = 0; i < limit && i < items.Count; i++)
         {
             renderer.CountIteration();
             state.Index = i;
