@@ -254,6 +254,7 @@ internal sealed partial class OpenApiImporter
     {
         _extensions.Add(new ExtensionValue(location, name, value.Clone()));
         var where = location.Length == 0 ? "the top level" : location;
-        _diagnostics.Warning(_label, $"extension '{name}' at {where} is not used by Tollgate; kept as written.");
+        var what = name.StartsWith("x-", StringComparison.Ordinal) ? "extension" : "field";
+        _diagnostics.Warning(_label, $"{what} '{name}' at {where} is not used by Tollgate; kept as written.");
     }
 }
