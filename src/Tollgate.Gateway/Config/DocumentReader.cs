@@ -135,10 +135,15 @@ internal static class DocumentReader
         return Encoding.UTF8.GetCharCount(bytes, 0, Math.Min(bytePosition, bytes.Length));
     }
 
-    /// <summary>System.Text.Json appends "Path: $ | LineNumber: ..." which the location already says.</summary>
+    /// <summary>System.Text.Json appends "Path: $ | LineNumber: ..." (or just "LineNumber: ..."), which the location already says.</summary>
     private static string FirstSentence(string message)
     {
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        var lineNumber = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (lineNumber >= 0 && (cut < 0 || lineNumber < cut))
+        {
+            cut = lineNumber;
+        }
         var text = (cut < 0 ? message : message[..cut]).Trim();
         return text.EndsWith('.') ? text : text + ".";
     }

@@ -135,13 +135,16 @@ internal static partial class YamlToJson
 
         public void Write(Utf8JsonWriter writer, YamlNode node)
         {
+            // After a failure the output is discarded; nulls keep the writer's structure valid.
             if (Failed)
             {
+                writer.WriteNullValue();
                 return;
             }
             if (++_values > MaxValues)
             {
                 Fail(node, $"the document expands to more than {MaxValues:N0} values (aliases repeating aliases?).");
+                writer.WriteNullValue();
                 return;
             }
             switch (node)
@@ -150,7 +153,7 @@ internal static partial class YamlToJson
                     WriteScalar(writer, scalar);
                     break;
                 case YamlSequenceNode sequence:
-                    if (!Enter(sequence))
+                    if (!Enter(writer, sequence))
                     {
                         return;
                     }
@@ -163,7 +166,7 @@ internal static partial class YamlToJson
                     _open.Remove(sequence);
                     break;
                 case YamlMappingNode mapping:
-                    if (!Enter(mapping))
+                    if (!Enter(writer, mapping))
                     {
                         return;
                     }
@@ -174,17 +177,19 @@ internal static partial class YamlToJson
                     break;
                 default:
                     Fail(node, $"unsupported YAML node '{node.NodeType}'.");
+                    writer.WriteNullValue();
                     break;
             }
         }
 
-        private bool Enter(YamlNode node)
+        private bool Enter(Utf8JsonWriter writer, YamlNode node)
         {
             if (_open.Add(node))
             {
                 return true;
             }
             Fail(node, "an alias refers to a node that contains it; the document has no JSON form.");
+            writer.WriteNullValue();
             return false;
         }
 
@@ -225,8 +230,9 @@ internal static partial class YamlToJson
                         Fail(source, "a merge key ('<<') must refer to a mapping or a list of mappings.");
                         return;
                     }
-                    if (!Enter(map))
+                    if (!_open.Add(map))
                     {
+                        Fail(map, "an alias refers to a node that contains it; the document has no JSON form.");
                         return;
                     }
                     WriteMembers(writer, map, written);
@@ -245,6 +251,7 @@ internal static partial class YamlToJson
                 if (tag.Length > 0 && tag != StrTag && tag != "!")
                 {
                     Fail(scalar, $"the YAML tag '{tag}' is not supported; quote the value or remove the tag.");
+                    writer.WriteNullValue();
                     return;
                 }
                 writer.WriteStringValue(value);
@@ -270,6 +277,7 @@ internal static partial class YamlToJson
             if (InfinityOrNaN().IsMatch(value))
             {
                 Fail(scalar, $"'{value}' is a YAML float with no JSON form; quote it if a string is meant.");
+                writer.WriteNullValue();
                 return;
             }
             writer.WriteStringValue(value);
