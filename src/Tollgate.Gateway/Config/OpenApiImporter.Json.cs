@@ -233,12 +233,13 @@ internal sealed partial class OpenApiImporter
         var isMap = MapKeys.Contains(parentKey) || MapKeys.Contains(parentKey + "{}");
         foreach (var property in element.EnumerateObject())
         {
-            if (!isMap && property.Name.StartsWith("x-", StringComparison.Ordinal))
+            if (_consumed.Contains((location, property.Name)))
             {
-                if (!_consumed.Contains((location, property.Name)))
-                {
-                    KeepUnread(location, property.Name, property.Value);
-                }
+                continue; // read (or reported) by a reader
+            }
+            if (!isMap && property.Name.StartsWith("x-", StringComparison.Ordinal) && !_operations.Contains((location, property.Name)))
+            {
+                KeepUnread(location, property.Name, property.Value);
                 continue;
             }
             if (!isMap && OpaqueKeys.Contains(property.Name))

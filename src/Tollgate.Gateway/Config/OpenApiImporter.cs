@@ -26,7 +26,11 @@ internal sealed partial class OpenApiImporter
     private readonly JsonElement _root;
     private readonly string _label;
     private readonly DiagnosticBag _diagnostics;
+    // Extensions read, and other members reported already: the final sweep skips them.
     private readonly HashSet<(string Location, string Name)> _consumed = [];
+
+    // Operations (including x-amazon-apigateway-any-method): the sweep looks inside them.
+    private readonly HashSet<(string Location, string Name)> _operations = [];
     private readonly List<ExtensionValue> _extensions = [];
     private readonly Dictionary<string, SecurityScheme> _schemes = new(StringComparer.Ordinal);
     private bool _isOpenApi3;
@@ -177,7 +181,7 @@ internal sealed partial class OpenApiImporter
             var httpMethod = Array.Find(Operations, o => o.Key == property.Name).Method;
             if (httpMethod is not null)
             {
-                _consumed.Add((location, property.Name));
+                _operations.Add((location, property.Name));
                 if (ReadMethod(path, httpMethod, property.Value, Join(location, property.Name), pathParameters) is { } method)
                 {
                     methods[httpMethod] = method;
@@ -185,11 +189,13 @@ internal sealed partial class OpenApiImporter
             }
             else if (property.Name == "trace")
             {
+                _consumed.Add((location, property.Name)); // reported here, not again by the sweep
                 _diagnostics.Warning(where, "API Gateway has no TRACE methods; 'trace' ignored.");
             }
             else if (property.Name is not ("parameters" or "summary" or "description" or "servers" or "$ref") &&
                      !property.Name.StartsWith("x-", StringComparison.Ordinal))
             {
+                _consumed.Add((location, property.Name));
                 _diagnostics.Warning(where, $"'{property.Name}' is not an HTTP method or path item field; ignored.");
             }
         }
