@@ -151,6 +151,7 @@ internal sealed partial class OpenApiImporter
                 continue; // an extension of the Paths object; the sweep keeps it
             }
             var where = $"{_label}, path '{entry.Name}'";
+            _consumed.Add(("paths", entry.Name)); // the sweep looks inside only the paths imported below
             if (!entry.Name.StartsWith('/') && entry.Name != "$default")
             {
                 _diagnostics.Error(where, "a path must start with '/'.");
@@ -166,6 +167,7 @@ internal sealed partial class OpenApiImporter
                 _diagnostics.Error(where, $"a path item must be an object, not {Describe(entry.Value.ValueKind)}.");
                 continue;
             }
+            _consumed.Remove(("paths", entry.Name));
             resources.Add(new Resource { Path = entry.Name, Methods = ReadMethods(entry.Name, item, Join("paths", entry.Name)) });
         }
         return resources.ToImmutable();
