@@ -110,9 +110,12 @@ internal sealed class ConfigObject
         return value.EnumerateArray().Select((item, index) => (item, $"{Child(key)}[{index}]")).ToList();
     }
 
-    /// <summary>Reads a list of objects: each item wrapped, items that are not objects reported.</summary>
-    public List<ConfigObject> Objects(string key, bool required = false) =>
-        [.. List(key, required).Select(i => From(i.Item, _label, i.Path, _diagnostics)).OfType<ConfigObject>()];
+    /// <summary>
+    /// Reads a list of objects: each item wrapped, items that are not objects reported. Lazy, so that
+    /// diagnostics come in document order as the caller reads each item.
+    /// </summary>
+    public IEnumerable<ConfigObject> Objects(string key, bool required = false) =>
+        List(key, required).Select(i => From(i.Item, _label, i.Path, _diagnostics)).OfType<ConfigObject>();
 
     public ConfigObject? Object(string key) =>
         TryGet(key, out var value) ? From(value, _label, Child(key), _diagnostics) : null;
