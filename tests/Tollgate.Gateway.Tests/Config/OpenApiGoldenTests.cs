@@ -37,3 +37,12 @@ public sealed class OpenApiGoldenTests
         Assert.False(diagnostics.HasErrors, string.Join("\n", diagnostics.Items));
     }
 }
+
+public sealed class GoldenDiffTests
+{
+    [Fact]
+    public void Diff_ChangedLine_ShowsContextThenBothSides() =>
+        Assert.Equal(
+            "  1: a\n  2: b\n- 3: c\n+ 3: C\n".Replace("\n", Environment.NewLine, StringComparison.Ordinal),
+            Golden.Diff("a\nb\nc\nd\n", "a\nb\nC\nd\n"));
+}
