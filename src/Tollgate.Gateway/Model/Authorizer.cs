@@ -43,4 +43,11 @@ public sealed record Authorizer
 
     /// <summary>HTTP API Lambda authorizers may answer <c>{isAuthorized, context}</c>.</summary>
     public bool EnableSimpleResponses { get; init; }
+
+    /// <summary>
+    /// The security scheme's <c>x-amazon-apigateway-authtype</c> as written (e.g. <c>custom</c>,
+    /// <c>cognito_user_pools</c>, or a free-form label for a Lambda authorizer); null if absent.
+    /// API Gateway keeps it as the authorizer's <c>authType</c>; it does not change behaviour.
+    /// </summary>
+    public string? AuthType { get; init; }
 }

@@ -91,7 +91,10 @@ public sealed record Integration
     /// <summary>Request parameters that are part of the cache key.</summary>
     public ImmutableArray<string> CacheKeyParameters { get; init; } = [];
 
-    /// <summary>Timeout in milliseconds, 50 to 29,000 (REST) or 30,000 (HTTP APIs). Default 29,000.</summary>
+    /// <summary>
+    /// Timeout in milliseconds, 50 to 29,000 (REST) or 30,000 (HTTP APIs). Default 29,000; the
+    /// importer gives HTTP API integrations that state none AWS's HTTP API default, 30,000.
+    /// </summary>
     public int TimeoutInMillis { get; init; } = DefaultTimeoutInMillis;
 
     /// <summary>Integration responses in document order; the one keyed <c>default</c> catches the rest.</summary>

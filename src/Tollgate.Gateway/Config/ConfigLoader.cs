@@ -1,0 +1,230 @@
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Tollgate.Gateway.Model;
+
+namespace Tollgate.Gateway.Config;
+
+/// <summary>Settings for loading a bare OpenAPI document (a config file declares its own stages).</summary>
+internal sealed record LoadOptions
+{
+    /// <summary>No stage override, no stage variables.</summary>
+    public static LoadOptions Default { get; } = new();
+
+    /// <summary>The stage to serve a bare document under; null: its base path stage, else <c>prod</c>.</summary>
+    public string? Stage { get; init; }
+
+    /// <summary>Stage variables for a bare document's stage.</summary>
+    public ImmutableDictionary<string, string> StageVariables { get; init; } = ImmutableDictionary<string, string>.Empty;
+}
+
+/// <summary>The outcome of loading a configuration.</summary>
+/// <param name="Config">The configuration; null when <paramref name="Diagnostics"/> holds errors.</param>
+/// <param name="Diagnostics">Every problem found, errors and warnings, in the order found.</param>
+/// <param name="SourceFiles">Full paths of every file read (the config and each definition), for a watcher.</param>
+internal sealed record LoadResult(GatewayConfig? Config, ImmutableArray<ConfigDiagnostic> Diagnostics, ImmutableArray<string> SourceFiles)
+{
+    /// <summary>Whether any diagnostic is an error.</summary>
+    public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+}
+
+/// <summary>
+/// Loads a Tollgate config file (YAML or JSON) and the OpenAPI definitions it names, or a bare
+/// OpenAPI/Swagger document, into a validated <see cref="GatewayConfig"/>.
+/// </summary>
+internal static partial class ConfigLoader
+{
+    /// <summary>The stage a definition is served under when nothing names one.</summary>
+    public const string DefaultStage = "prod";
+
+    public static LoadResult Load(string path, LoadOptions options)
+    {
+        var diagnostics = new DiagnosticBag();
+        var sources = new List<string>();
+        var fullPath = Path.GetFullPath(path);
+        sources.Add(fullPath);
+
+        var document = DocumentReader.ReadFile(fullPath, $"file '{path}'", diagnostics);
+        GatewayConfig? config = null;
+        if (document is { } root)
+        {
+            config = OpenApiImporter.IsOpenApiDocument(root)
+                ? LoadBareDocument(root, path, options, diagnostics)
+                : LoadConfigFile(root, path, fullPath, options, diagnostics, sources);
+        }
+        if (config is not null)
+        {
+            ConfigValidator.Validate(config, diagnostics);
+        }
+        return new LoadResult(
+            diagnostics.HasErrors ? null : config,
+            [.. diagnostics.Items],
+            [.. sources.Distinct(StringComparer.Ordinal)]);
+    }
+
+    private static GatewayConfig LoadBareDocument(JsonElement root, string path, LoadOptions options, DiagnosticBag diagnostics)
+    {
+        var title = root.TryGetProperty("info", out var info) && info.ValueKind == JsonValueKind.Object &&
+                    info.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "";
+        var import = OpenApiImporter.Import(root, Slug(title), $"definition '{path}'", diagnostics);
+        var stage = new Stage
+        {
+            StageName = options.Stage ?? import.BasePathStage ?? DefaultStage,
+            Variables = options.StageVariables,
+        };
+        return new GatewayConfig { Apis = [import.Api with { Stages = [stage] }] };
+    }
+
+    /// <summary>The API id of a bare document: its title in lower case, runs of other characters as one '-'.</summary>
+    internal static string Slug(string title)
+    {
+        var builder = new StringBuilder(title.Length);
+        foreach (var c in title.ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c))
+            {
+                builder.Append(c);
+            }
+            else if (builder.Length > 0 && builder[^1] != '-')
+            {
+                builder.Append('-');
+            }
+        }
+        var slug = builder.ToString().TrimEnd('-');
+        return slug.Length == 0 ? "api" : slug;
+    }
+
+    private static GatewayConfig? LoadConfigFile(
+        JsonElement root, string path, string fullPath, LoadOptions options, DiagnosticBag diagnostics, List<string> sources)
+    {
+        var label = $"config '{path}'";
+        if (ConfigObject.From(root, label, "", diagnostics) is not { } file)
+        {
+            return null;
+        }
+        if (options.Stage is not null || !options.StageVariables.IsEmpty)
+        {
+            diagnostics.Warning(label, "the stage and stage variables given on the command line apply to a bare OpenAPI document; this config file declares its own stages, so they are not used.");
+        }
+
+        var server = file.Object("server") is { } serverObject ? ReadServer(serverObject) : new ServerSettings();
+        var directory = Path.GetDirectoryName(fullPath) ?? ".";
+        var apis = ImmutableArray.CreateBuilder<Api>();
+        foreach (var apiObject in file.Objects("apis", required: true))
+        {
+            if (ReadApi(apiObject, directory, diagnostics, sources) is { } api)
+            {
+                apis.Add(api);
+            }
+        }
+        var domains = file.Objects("domainNames").Select(ReadDomainName).OfType<DomainName>().ToImmutableArray();
+        file.ReportUnknownKeys();
+        return new GatewayConfig { Apis = apis.ToImmutable(), DomainNames = domains, Server = server };
+    }
+
+    private static ServerSettings ReadServer(ConfigObject server)
+    {
+        var settings = new ServerSettings();
+        var listen = server.List("listen").ToList();
+        if (listen.Count > 0)
+        {
+            settings = settings with
+            {
+                Listen = [.. listen.Where(l => l.Item.ValueKind == JsonValueKind.String).Select(l => l.Item.GetString()!)],
+            };
+            foreach (var (item, itemPath) in listen.Where(l => l.Item.ValueKind != JsonValueKind.String))
+            {
+                server.Error($"'{itemPath}' must be a string, not {OpenApiImporter.Describe(item.ValueKind)}.");
+            }
+        }
+        if (server.Integer("maxRequestBodyBytes") is { } max)
+        {
+            settings = settings with { MaxRequestBodyBytes = max };
+        }
+        if (server.Integer("drainTimeoutSeconds") is { } drain)
+        {
+            if (drain < 0 || drain > int.MaxValue)
+            {
+                server.Error($"'drainTimeoutSeconds' {drain} must be 0 or more.");
+            }
+            else
+            {
+                settings = settings with { DrainTimeout = TimeSpan.FromSeconds(drain) };
+            }
+        }
+        server.ReportUnknownKeys();
+        return settings;
+    }
+
+    private static Api? ReadApi(ConfigObject entry, string directory, DiagnosticBag diagnostics, List<string> sources)
+    {
+        var name = entry.String("name", required: true);
+        var definition = entry.String("definition", required: true);
+        var stages = entry.Objects("stages").Select(ReadStage).OfType<Stage>().ToImmutableArray();
+        entry.ReportUnknownKeys();
+        if (name is null || definition is null)
+        {
+            return null;
+        }
+        if (!ApiId().IsMatch(name))
+        {
+            entry.Error($"API name '{name}' must be letters, digits, '-' and '_'.");
+        }
+
+        var definitionPath = Path.GetFullPath(Path.Combine(directory, definition));
+        sources.Add(definitionPath);
+        var label = $"definition '{definition}'";
+        if (DocumentReader.ReadFile(definitionPath, label, diagnostics) is not { } document)
+        {
+            return null;
+        }
+        if (!OpenApiImporter.IsOpenApiDocument(document))
+        {
+            diagnostics.Error(label, "not an OpenAPI or Swagger document (no 'openapi' or 'swagger' at the top level).");
+            return null;
+        }
+        var import = OpenApiImporter.Import(document, name, label, diagnostics);
+        if (stages.IsEmpty)
+        {
+            stages = [new Stage { StageName = import.BasePathStage ?? DefaultStage }];
+        }
+        return import.Api with { Stages = stages };
+    }
+
+    private static Stage? ReadStage(ConfigObject entry)
+    {
+        var stage = new Stage
+        {
+            StageName = entry.String("stageName", required: true) ?? "",
+            Description = entry.String("description"),
+            Variables = entry.StringMap("variables").ToImmutableDictionary(StringComparer.Ordinal),
+        };
+        entry.ReportUnknownKeys();
+        return stage.StageName.Length == 0 ? null : stage;
+    }
+
+    private static DomainName? ReadDomainName(ConfigObject entry)
+    {
+        var name = entry.String("domainName", required: true);
+        var mappings = ImmutableArray.CreateBuilder<BasePathMapping>();
+        foreach (var mapping in entry.Objects("basePathMappings"))
+        {
+            var basePath = mapping.String("basePath") ?? "";
+            var apiId = mapping.String("restApiId", required: true);
+            var stage = mapping.String("stage", required: true);
+            mapping.ReportUnknownKeys();
+            if (apiId is not null && stage is not null)
+            {
+                // "(none)" is how API Gateway shows the empty base path; slashes around it are decoration.
+                basePath = basePath == "(none)" ? "" : basePath.Trim('/');
+                mappings.Add(new BasePathMapping { BasePath = basePath, RestApiId = apiId, Stage = stage });
+            }
+        }
+        entry.ReportUnknownKeys();
+        return name is null ? null : new DomainName { Name = name, BasePathMappings = mappings.ToImmutable() };
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]+$")]
+    private static partial Regex ApiId();
+}
