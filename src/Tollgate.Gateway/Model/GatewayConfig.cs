@@ -18,6 +18,12 @@ public sealed record GatewayConfig
 
     /// <summary>Listener and limit settings.</summary>
     public ServerSettings Server { get; init; } = new();
+
+    /// <summary>IAM principals, keys and policies for <c>AWS_IAM</c> methods.</summary>
+    public IamSettings Iam { get; init; } = new();
+
+    /// <summary>Settings for JWT and Cognito user pool authorizers.</summary>
+    public JwtSettings Jwt { get; init; } = new();
 }
 
 /// <summary>Settings of the HTTP server itself, not of any one API.</summary>
