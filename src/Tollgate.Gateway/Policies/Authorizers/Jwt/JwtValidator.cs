@@ -71,6 +71,10 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
     internal static string StripBearer(string? value)
     {
         var v = (value ?? "").AsSpan().Trim();
+        if (v.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return "";
+        }
         if (v.Length > 7 && v[..7].Equals("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             v = v[7..].TrimStart();
@@ -200,7 +204,8 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
         failure = JwtFailureReason.Malformed;
         var first = token.IndexOf('.');
         var last = token.LastIndexOf('.');
-        if (first <= 0 || last == first || token.AsSpan(first + 1, last - first - 1).Contains('.') || last == token.Length - 1 || last - first < 2)
+        // An empty signature is let through here so that alg "none" is refused as an algorithm, not as malformed.
+        if (first <= 0 || last == first || token.AsSpan(first + 1, last - first - 1).Contains('.') || last - first < 2)
         {
             return false;
         }
