@@ -29,13 +29,16 @@ internal sealed class JwtValidationResult
     private static readonly AuthFailure Unauthorized = new(
         GatewayResponseType.UNAUTHORIZED, 401, "Unauthorized", "UnauthorizedException", "jwt");
 
-    private JwtValidationResult(JwtFailureReason reason, AuthFailure? failure, JsonElement payload, IReadOnlyDictionary<string, string>? claims, ImmutableArray<string> scopes)
+    private IReadOnlyDictionary<string, string>? _claims;
+
+    private ImmutableArray<string> _scopes;
+
+    private JwtValidationResult(JwtFailureReason reason, AuthFailure? failure, JsonElement payload, ImmutableArray<string> scopes)
     {
         Reason = reason;
         Failure = failure;
         Payload = payload;
-        Claims = claims;
-        Scopes = scopes;
+        _scopes = scopes;
     }
 
     public bool Succeeded => Reason == JwtFailureReason.None;
@@ -53,20 +56,41 @@ internal sealed class JwtValidationResult
     /// strings as they are, numbers and booleans as their JSON text, arrays and objects as
     /// compact JSON.
     /// </summary>
-    public IReadOnlyDictionary<string, string>? Claims { get; }
+    public IReadOnlyDictionary<string, string>? Claims => Succeeded ? _claims ??= ToStrings(Payload) : null;
 
     /// <summary>The token's scopes (<c>scope</c> split on spaces, or <c>scp</c>).</summary>
-    public ImmutableArray<string> Scopes { get; }
+    public ImmutableArray<string> Scopes
+    {
+        get
+        {
+            if (_scopes.IsDefault)
+            {
+                _scopes = Succeeded ? JwtValidator.ReadScopes(Payload) : [];
+            }
+            return _scopes;
+        }
+    }
 
-    public static JwtValidationResult Success(JsonElement payload, IReadOnlyDictionary<string, string> claims, ImmutableArray<string> scopes) =>
-        new(JwtFailureReason.None, null, payload, claims, scopes);
+    /// <summary>A success; string claims (and scopes, unless already read) are built on first use, since authorizing needs none of them.</summary>
+    public static JwtValidationResult Success(JsonElement payload, ImmutableArray<string> scopes) =>
+        new(JwtFailureReason.None, null, payload, scopes);
 
     public static JwtValidationResult Fail(JwtFailureReason reason) => new(
         reason,
         reason == JwtFailureReason.JwksUnavailable
             ? new AuthFailure(GatewayResponseType.AUTHORIZER_CONFIGURATION_ERROR, 500, null, "AuthorizerConfigurationException", "jwt.jwks_unavailable")
             : Unauthorized with { Reason = "jwt." + ReasonCode(reason) },
-        default, null, []);
+        default, []);
+
+    private static Dictionary<string, string> ToStrings(JsonElement root)
+    {
+        var claims = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in root.EnumerateObject())
+        {
+            claims[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
+        }
+        return claims;
+    }
 
     private static string ReasonCode(JwtFailureReason reason) => reason switch
     {

@@ -29,17 +29,15 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
         {
             return JwtValidationResult.Fail(JwtFailureReason.MissingToken);
         }
-        if (!TryDecode(token, out var header, out var payload, out var failure))
+        if (!TryDecode(token, out var header, out var root, out var failure))
         {
             return JwtValidationResult.Fail(failure);
         }
-        using (payload)
         {
             if (!settings.Algorithms.Contains(header.Alg))
             {
                 return JwtValidationResult.Fail(JwtFailureReason.AlgorithmNotAllowed);
             }
-            var root = payload.RootElement;
             var iss = GetString(root, "iss");
             if (iss is null || !Contains(settings.Issuers, iss))
             {
@@ -63,7 +61,7 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
             {
                 return JwtValidationResult.Fail(claimsFailure);
             }
-            return JwtValidationResult.Success(root.Clone(), ToStrings(root), scopes);
+            return JwtValidationResult.Success(root, scopes);
         }
     }
 
@@ -84,7 +82,7 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
 
     private JwtFailureReason CheckClaims(JsonElement root, JwtAuthorizerSettings settings, ImmutableArray<string> requiredScopes, out ImmutableArray<string> scopes)
     {
-        scopes = ReadScopes(root);
+        scopes = default;
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var skew = (long)settings.ClockSkew.TotalSeconds;
         if (!TryGetNumber(root, "exp", out var exp) || exp + skew <= now)
@@ -110,6 +108,7 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
         }
         if (hasScopes)
         {
+            scopes = ReadScopes(root);
             foreach (var required in requiredScopes)
             {
                 if (Contains(scopes, required))
@@ -146,7 +145,7 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
         return GetString(root, "client_id") is { } clientId && Contains(audiences, clientId);
     }
 
-    private static ImmutableArray<string> ReadScopes(JsonElement root)
+    internal static ImmutableArray<string> ReadScopes(JsonElement root)
     {
         if (root.TryGetProperty("scope", out var scope) && scope.ValueKind == JsonValueKind.String)
         {
@@ -197,10 +196,10 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
 
     private readonly record struct JoseHeader(string Alg, string? Kid);
 
-    private static bool TryDecode(string token, out JoseHeader header, out JsonDocument payload, out JwtFailureReason failure)
+    private static bool TryDecode(string token, out JoseHeader header, out JsonElement payload, out JwtFailureReason failure)
     {
         header = default;
-        payload = null!;
+        payload = default;
         failure = JwtFailureReason.Malformed;
         var first = token.IndexOf('.');
         var last = token.LastIndexOf('.');
@@ -221,10 +220,11 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
             {
                 return false;
             }
-            payload = JsonDocument.Parse(buffer.AsMemory(0, n));
-            if (payload.RootElement.ValueKind != JsonValueKind.Object)
+            // ParseValue gives an element that owns its (unpooled) memory: it can outlive this call without a clone.
+            var reader = new Utf8JsonReader(buffer.AsSpan(0, n));
+            payload = JsonElement.ParseValue(ref reader);
+            if (payload.ValueKind != JsonValueKind.Object)
             {
-                payload.Dispose();
                 return false;
             }
             failure = JwtFailureReason.None;
@@ -291,16 +291,6 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
         }
         header = new JoseHeader(alg, kid);
         return true;
-    }
-
-    private static Dictionary<string, string> ToStrings(JsonElement root)
-    {
-        var claims = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var p in root.EnumerateObject())
-        {
-            claims[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
-        }
-        return claims;
     }
 
     private static string? GetString(JsonElement root, string name) =>
