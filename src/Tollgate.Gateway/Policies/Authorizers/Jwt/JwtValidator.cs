@@ -33,36 +33,34 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
         {
             return JwtValidationResult.Fail(failure);
         }
+        if (!settings.Algorithms.Contains(header.Alg))
         {
-            if (!settings.Algorithms.Contains(header.Alg))
-            {
-                return JwtValidationResult.Fail(JwtFailureReason.AlgorithmNotAllowed);
-            }
-            var iss = GetString(root, "iss");
-            if (iss is null || !Contains(settings.Issuers, iss))
-            {
-                return JwtValidationResult.Fail(JwtFailureReason.WrongIssuer);
-            }
-            if (header.Kid is null)
-            {
-                return JwtValidationResult.Fail(JwtFailureReason.UnknownKey);
-            }
-            var (status, key) = await keys.GetKeyAsync(iss, header.Kid, cancellationToken);
-            if (status != JwksLookupStatus.Found)
-            {
-                return JwtValidationResult.Fail(status == JwksLookupStatus.Unavailable ? JwtFailureReason.JwksUnavailable : JwtFailureReason.UnknownKey);
-            }
-            if (!VerifySignature(token, header.Alg, key!))
-            {
-                return JwtValidationResult.Fail(JwtFailureReason.BadSignature);
-            }
-            var claimsFailure = CheckClaims(root, settings, requiredScopes, out var scopes);
-            if (claimsFailure != JwtFailureReason.None)
-            {
-                return JwtValidationResult.Fail(claimsFailure);
-            }
-            return JwtValidationResult.Success(root, scopes);
+            return JwtValidationResult.Fail(JwtFailureReason.AlgorithmNotAllowed);
         }
+        var iss = GetString(root, "iss");
+        if (iss is null || !Contains(settings.Issuers, iss))
+        {
+            return JwtValidationResult.Fail(JwtFailureReason.WrongIssuer);
+        }
+        if (header.Kid is null)
+        {
+            return JwtValidationResult.Fail(JwtFailureReason.UnknownKey);
+        }
+        var (status, key) = await keys.GetKeyAsync(iss, header.Kid, cancellationToken);
+        if (status != JwksLookupStatus.Found)
+        {
+            return JwtValidationResult.Fail(status == JwksLookupStatus.Unavailable ? JwtFailureReason.JwksUnavailable : JwtFailureReason.UnknownKey);
+        }
+        if (!VerifySignature(token, header.Alg, key!))
+        {
+            return JwtValidationResult.Fail(JwtFailureReason.BadSignature);
+        }
+        var claimsFailure = CheckClaims(root, settings, requiredScopes, out var scopes);
+        if (claimsFailure != JwtFailureReason.None)
+        {
+            return JwtValidationResult.Fail(claimsFailure);
+        }
+        return JwtValidationResult.Success(root, scopes);
     }
 
     /// <summary>API Gateway takes the token bare or after <c>Bearer </c> (both authorizer kinds).</summary>
