@@ -30,6 +30,12 @@ public sealed record GatewayConfig
     /// 10,000 requests a second with a burst of 5,000 (<see cref="ThrottleSettings.AccountDefault"/>).
     /// </summary>
     public ThrottleSettings AccountThrottle { get; init; } = ThrottleSettings.AccountDefault;
+
+    /// <summary>IAM principals, keys and policies for <c>AWS_IAM</c> methods.</summary>
+    public IamSettings Iam { get; init; } = new();
+
+    /// <summary>Settings for JWT and Cognito user pool authorizers.</summary>
+    public JwtSettings Jwt { get; init; } = new();
 }
 
 /// <summary>Settings of the HTTP server itself, not of any one API.</summary>

@@ -1,0 +1,51 @@
+using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Policies.Authorizers.SigV4;
+
+namespace Tollgate.Gateway.Policies.Authorizers.Iam;
+
+/// <summary>The method a request is for, named as in its ARN.</summary>
+/// <param name="ApiId">The API id.</param>
+/// <param name="Stage">The stage name.</param>
+/// <param name="HttpMethod">The HTTP method (upper case).</param>
+/// <param name="Path">The request path within the stage, for example <c>/orders/42</c>.</param>
+internal readonly record struct MethodTarget(string ApiId, string Stage, string HttpMethod, string Path);
+
+/// <summary>The result of an <c>AWS_IAM</c> check: the caller and method ARN, or a failure.</summary>
+internal readonly record struct IamAuthorizationResult(CallerIdentity? Identity, string? MethodArn, AuthFailure? Failure)
+{
+    public bool Succeeded => Failure is null;
+}
+
+/// <summary>
+/// The <c>AWS_IAM</c> authorization of one method: verify the SigV4 signature, then require the
+/// caller's identity policies to allow <c>execute-api:Invoke</c> on the method ARN. Denials
+/// answer 403 ACCESS_DENIED with AWS's message.
+/// </summary>
+internal sealed class IamAuthorizer(SigV4Verifier verifier, IamSettings settings)
+{
+    public async ValueTask<IamAuthorizationResult> AuthorizeAsync(SigV4Request request, MethodTarget target, CancellationToken cancellationToken = default)
+    {
+        var verified = await verifier.VerifyAsync(request, cancellationToken);
+        if (!verified.Succeeded)
+        {
+            return new IamAuthorizationResult(null, null, verified.Failure);
+        }
+        var identity = verified.Identity!;
+        var arn = ExecuteApiArn.Build(
+            settings.Region ?? identity.Region, settings.AccountId, target.ApiId, target.Stage, target.HttpMethod, target.Path);
+        var decision = IamPolicy.Evaluate(identity.Principal.Policies, ExecuteApiArn.InvokeAction, arn);
+        if (decision == PolicyDecision.Allow)
+        {
+            return new IamAuthorizationResult(identity, arn, null);
+        }
+        var why = decision == PolicyDecision.ExplicitDeny
+            ? " with an explicit deny in an identity-based policy"
+            : " because no identity-based policy allows the execute-api:Invoke action";
+        return new IamAuthorizationResult(identity, arn, new AuthFailure(
+            GatewayResponseType.ACCESS_DENIED,
+            403,
+            $"User: {identity.PrincipalArn} is not authorized to perform: execute-api:Invoke on resource: {arn}{why}",
+            "AccessDeniedException",
+            decision == PolicyDecision.ExplicitDeny ? "iam.explicit_deny" : "iam.implicit_deny"));
+    }
+}
