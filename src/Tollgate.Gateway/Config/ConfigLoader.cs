@@ -119,8 +119,14 @@ internal static partial class ConfigLoader
             }
         }
         var domains = file.Objects("domainNames").Select(ReadDomainName).OfType<DomainName>().ToImmutableArray();
+        var config = new GatewayConfig { Apis = apis.ToImmutable(), DomainNames = domains, Server = server };
+        // Each feature reads its own top-level keys (ConfigLoader.<Feature>.cs).
+        var context = new SectionContext(directory, diagnostics, sources);
+        config = ReadUsagePlanSections(file, config, context);
+        config = ReadAuthorizerSections(file, config, context);
+        config = ReadIntegrationSections(file, config, context);
         file.ReportUnknownKeys();
-        return new GatewayConfig { Apis = apis.ToImmutable(), DomainNames = domains, Server = server };
+        return config;
     }
 
     private static ServerSettings ReadServer(ConfigObject server)
@@ -200,6 +206,7 @@ internal static partial class ConfigLoader
             Description = entry.String("description"),
             Variables = entry.StringMap("variables").ToImmutableDictionary(StringComparer.Ordinal),
         };
+        stage = ReadUsagePlanStageKeys(entry, stage);
         entry.ReportUnknownKeys();
         return stage.StageName.Length == 0 ? null : stage;
     }

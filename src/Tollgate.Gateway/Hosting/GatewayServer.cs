@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Forwarding;
+using Tollgate.Gateway.Integrations.Lambda;
 using Tollgate.Gateway.Pipeline;
 
 namespace Tollgate.Gateway.Hosting;
@@ -50,8 +51,9 @@ internal sealed class GatewayServer : IAsyncDisposable
     private readonly HttpForwarder _forwarder;
     private readonly ILoggerFactory _loggerFactory;
 
-    private GatewayServer(WebApplication app, HttpForwarder forwarder, ILoggerFactory loggerFactory, SnapshotHolder snapshots, ConfigReloader reloader, IReadOnlyList<ConfigDiagnostic> warnings)
+    private GatewayServer(WebApplication app, GatewayServices services, HttpForwarder forwarder, ILoggerFactory loggerFactory, SnapshotHolder snapshots, ConfigReloader reloader, IReadOnlyList<ConfigDiagnostic> warnings)
     {
+        Services = services;
         _app = app;
         _forwarder = forwarder;
         _loggerFactory = loggerFactory;
@@ -61,6 +63,8 @@ internal sealed class GatewayServer : IAsyncDisposable
     }
 
     public SnapshotHolder Snapshots { get; }
+
+    public GatewayServices Services { get; }
 
     public ConfigReloader Reloader { get; }
 
@@ -97,12 +101,14 @@ internal sealed class GatewayServer : IAsyncDisposable
             options.ConfigureLogging?.Invoke(b);
         });
         var forwarder = new HttpForwarder(options.Time, loggerFactory.CreateLogger<HttpForwarder>());
-        var services = new GatewayServices(options.Time, loggerFactory, forwarder);
+        var lambda = new LambdaClient(options.Time, loggerFactory.CreateLogger<LambdaClient>());
+        var services = new GatewayServices(options.Time, loggerFactory, forwarder, lambda);
 
         var initial = ConfigReloader.LoadInitial(options.Source, services, out var load);
         if (initial is null)
         {
             forwarder.Dispose();
+            lambda.Dispose();
             loggerFactory.Dispose();
             throw new InvalidConfigException(load.Diagnostics);
         }
@@ -136,7 +142,7 @@ internal sealed class GatewayServer : IAsyncDisposable
         {
             reloader.Watch(load.SourceFiles);
         }
-        return new GatewayServer(app, forwarder, loggerFactory, snapshots, reloader, initial.Diagnostics);
+        return new GatewayServer(app, services, forwarder, loggerFactory, snapshots, reloader, initial.Diagnostics);
     }
 
     /// <summary>Completes when the host stops (Ctrl-C, SIGTERM, or <see cref="StopAsync"/>).</summary>
@@ -150,6 +156,7 @@ internal sealed class GatewayServer : IAsyncDisposable
         Reloader.Dispose();
         await _app.DisposeAsync();
         _forwarder.Dispose();
+        Services.Lambda.Dispose();
         _loggerFactory.Dispose();
     }
 }

@@ -19,6 +19,9 @@ public sealed record GatewayConfig
     /// <summary>Listener and limit settings.</summary>
     public ServerSettings Server { get; init; } = new();
 
+    /// <summary>Where Lambda functions are invoked (authorizers and Lambda integrations).</summary>
+    public LambdaSettings Lambda { get; init; } = new();
+
     /// <summary>The API keys. Names, ids and values are unique.</summary>
     public ImmutableArray<ApiKey> ApiKeys { get; init; } = [];
 

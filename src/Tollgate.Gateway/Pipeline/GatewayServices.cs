@@ -1,14 +1,18 @@
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Forwarding;
+using Tollgate.Gateway.Integrations.Lambda;
 
 namespace Tollgate.Gateway.Pipeline;
 
 /// <summary>The long-lived services that compiled policies and integrations share across snapshots.</summary>
-internal sealed class GatewayServices(TimeProvider time, ILoggerFactory loggerFactory, HttpForwarder forwarder)
+internal sealed class GatewayServices(TimeProvider time, ILoggerFactory loggerFactory, HttpForwarder forwarder, LambdaClient lambda)
 {
     public TimeProvider Time { get; } = time;
 
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;
 
     public HttpForwarder Forwarder { get; } = forwarder;
+
+    /// <summary>Invokes Lambda functions (authorizers and Lambda integrations).</summary>
+    public LambdaClient Lambda { get; } = lambda;
 }

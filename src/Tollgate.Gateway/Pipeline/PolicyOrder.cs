@@ -1,6 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Policies.ApiKeys;
+using Tollgate.Gateway.Policies.Authorizers;
+using Tollgate.Gateway.Policies.Throttling;
+using Tollgate.Gateway.Policies.Transforms;
+using Tollgate.Gateway.Policies.Validation;
 
 namespace Tollgate.Gateway.Pipeline;
 
@@ -9,8 +14,8 @@ internal enum PolicyStage
 {
     Waf,
     Cors,
-    ApiKey,
     Authorizer,
+    ApiKey,
     Throttling,
     Validation,
     Cache,
@@ -42,11 +47,12 @@ internal static class PolicyOrder
     public static readonly IReadOnlyList<PolicySlot> Slots =
     [
         new(PolicyStage.Waf, _ => null),
-        new(PolicyStage.Cors, _ => null),
-        new(PolicyStage.ApiKey, NotYetServed.ApiKeys),
-        new(PolicyStage.Authorizer, NotYetServed.Authorizers),
-        new(PolicyStage.Throttling, _ => null),
-        new(PolicyStage.Validation, NotYetServed.Validators),
+        new(PolicyStage.Cors, CorsPolicies.Create),
+        // API Gateway authorizes first: an AUTHORIZER key source needs the authorizer's usageIdentifierKey.
+        new(PolicyStage.Authorizer, AuthorizerPolicies.Create),
+        new(PolicyStage.ApiKey, ApiKeyPolicies.Create),
+        new(PolicyStage.Throttling, ThrottlingPolicies.Create),
+        new(PolicyStage.Validation, ValidationPolicies.Create),
         new(PolicyStage.Cache, _ => null),
         new(PolicyStage.RequestTransform, _ => null),
     ];

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Forwarding;
+using Tollgate.Gateway.Integrations.Lambda;
 using Tollgate.Gateway.Pipeline;
 
 namespace Tollgate.Commands;
@@ -27,7 +28,8 @@ internal static class ValidateCommand
             {
                 // Compiling finds what only the compiler checks (mappings, templates, selection patterns).
                 using var forwarder = new HttpForwarder(TimeProvider.System, NullLogger<HttpForwarder>.Instance);
-                SnapshotCompiler.Compile(load.Config, new GatewayServices(TimeProvider.System, NullLoggerFactory.Instance, forwarder), diagnostics);
+                using var lambda = new LambdaClient(TimeProvider.System, NullLogger.Instance);
+                SnapshotCompiler.Compile(load.Config, new GatewayServices(TimeProvider.System, NullLoggerFactory.Instance, forwarder, lambda), diagnostics);
             }
             foreach (var problem in diagnostics.Items)
             {

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Tollgate.Gateway.Model;
+
+namespace Tollgate.Gateway.Integrations.Lambda;
+
+/// <summary>How an invocation ended.</summary>
+internal enum LambdaOutcome
+{
+    /// <summary>The function returned; <see cref="LambdaResult.Payload"/> is its result.</summary>
+    Ok,
+
+    /// <summary>The function failed (<c>X-Amz-Function-Error</c>); the payload is its error object.</summary>
+    FunctionError,
+
+    /// <summary>No answer within the timeout.</summary>
+    Timeout,
+
+    /// <summary>The Invoke API could not be reached or refused the call (throttled, not found, ...).</summary>
+    Failed,
+}
+
+/// <summary>The result of one invocation.</summary>
+internal readonly record struct LambdaResult(LambdaOutcome Outcome, int StatusCode, byte[] Payload, string? FunctionError, string? Message);
+
+/// <summary>
+/// Calls functions through the Lambda Invoke API on pooled connections, with a timeout per call
+/// and a bound on calls in flight. Long-lived: shared by every snapshot.
+/// </summary>
+internal sealed class LambdaClient : IDisposable
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly HttpMessageInvoker _http;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _inFlight;
+
+    public LambdaClient(TimeProvider time, ILogger logger, int maxConcurrency = 256)
+    {
+        _time = time;
+        _logger = logger;
+        _inFlight = new SemaphoreSlim(Math.Max(1, maxConcurrency));
+        _http = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        });
+    }
+
+    /// <summary>
+    /// Signs an invocation before it is sent (SigV4 for service <c>lambda</c>) when credentials are
+    /// configured. Null: invocations go unsigned.
+    /// </summary>
+    public Func<HttpRequestMessage, byte[], LambdaCredentials, ValueTask>? Signer { get; set; }
+
+    public async ValueTask<LambdaResult> InvokeAsync(
+        Uri endpoint, string function, byte[] payload, TimeSpan timeout, LambdaCredentials? credentials, CancellationToken cancellationToken)
+    {
+        using var timeoutSource = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        var entered = false;
+        try
+        {
+            await _inFlight.WaitAsync(linked.Token);
+            entered = true;
+            var target = new Uri(endpoint, $"2015-03-31/functions/{Uri.EscapeDataString(function)}/invocations");
+            using var request = new HttpRequestMessage(HttpMethod.Post, target)
+            {
+                Content = new ByteArrayContent(payload),
+            };
+            request.Content.Headers.ContentType = Json;
+            request.Headers.TryAddWithoutValidation("X-Amz-Invocation-Type", "RequestResponse");
+            if (credentials is not null && Signer is { } signer)
+            {
+                await signer(request, payload, credentials);
+            }
+            using var response = await _http.SendAsync(request, linked.Token);
+            var body = await response.Content.ReadAsByteArrayAsync(linked.Token);
+            var status = (int)response.StatusCode;
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                var message = $"the Lambda Invoke API answered {status} for '{function}'";
+                _logger.LogWarning("{Message}: {Body}", message, System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 512))));
+                return new LambdaResult(LambdaOutcome.Failed, status, body, null, message);
+            }
+            if (response.Headers.TryGetValues("X-Amz-Function-Error", out var errors))
+            {
+                return new LambdaResult(LambdaOutcome.FunctionError, status, body, errors.FirstOrDefault() ?? "Unhandled", null);
+            }
+            return new LambdaResult(LambdaOutcome.Ok, status, body, null, null);
+        }
+        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return new LambdaResult(LambdaOutcome.Timeout, 0, [], null, $"'{function}' did not answer within {timeout.TotalMilliseconds} ms");
+        }
+        catch (HttpRequestException e)
+        {
+            _logger.LogWarning("Invoking '{Function}' at {Endpoint} failed: {Message}", function, endpoint, e.Message);
+            return new LambdaResult(LambdaOutcome.Failed, 0, [], null, e.Message);
+        }
+        finally
+        {
+            if (entered)
+            {
+                _inFlight.Release();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _inFlight.Dispose();
+    }
+}

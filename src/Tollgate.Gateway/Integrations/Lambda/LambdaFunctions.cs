@@ -1,0 +1,83 @@
+using Tollgate.Gateway.Model;
+
+namespace Tollgate.Gateway.Integrations.Lambda;
+
+/// <summary>Finds the function an integration or authorizer URI names, and the endpoint that serves it.</summary>
+internal static class LambdaFunctions
+{
+    private const string PathMarker = ":lambda:path/2015-03-31/functions/";
+    private const string Suffix = "/invocations";
+
+    /// <summary>
+    /// The function of an API Gateway Lambda URI,
+    /// <c>arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function}/invocations</c>;
+    /// a bare function ARN or name is taken as it is.
+    /// </summary>
+    public static bool TryGetFunction(string? uri, out string function)
+    {
+        function = "";
+        if (string.IsNullOrWhiteSpace(uri))
+        {
+            return false;
+        }
+        var marker = uri.IndexOf(PathMarker, StringComparison.Ordinal);
+        if (marker < 0)
+        {
+            if (uri.StartsWith("arn:aws:apigateway:", StringComparison.Ordinal) || uri.Contains('/', StringComparison.Ordinal))
+            {
+                return false;
+            }
+            function = uri;
+            return true;
+        }
+        var start = marker + PathMarker.Length;
+        var end = uri.EndsWith(Suffix, StringComparison.Ordinal) ? uri.Length - Suffix.Length : uri.Length;
+        if (end <= start)
+        {
+            return false;
+        }
+        function = uri[start..end];
+        return true;
+    }
+
+    /// <summary>The endpoint for a function: its own, else the default; null with a reason when there is none.</summary>
+    public static Uri? Endpoint(LambdaSettings settings, string function, out string? problem)
+    {
+        problem = null;
+        string? endpoint = null;
+        foreach (var entry in settings.Functions)
+        {
+            if (string.Equals(entry.Name, function, StringComparison.Ordinal) || string.Equals(NameOf(entry.Name), NameOf(function), StringComparison.Ordinal))
+            {
+                endpoint = entry.Endpoint;
+                break;
+            }
+        }
+        endpoint ??= settings.Endpoint;
+        if (endpoint is null)
+        {
+            problem = $"no Lambda endpoint for function '{function}': set lambda.endpoint or list it under functions";
+            return null;
+        }
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            problem = $"Lambda endpoint '{endpoint}' is not an absolute http or https URL";
+            return null;
+        }
+        return uri;
+    }
+
+    /// <summary>The short name of a function ARN (<c>arn:aws:lambda:r:a:function:name[:qualifier]</c>), or the value itself.</summary>
+    public static string NameOf(string function)
+    {
+        const string Marker = ":function:";
+        var at = function.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return function;
+        }
+        var name = function[(at + Marker.Length)..];
+        var qualifier = name.IndexOf(':', StringComparison.Ordinal);
+        return qualifier < 0 ? name : name[..qualifier];
+    }
+}
