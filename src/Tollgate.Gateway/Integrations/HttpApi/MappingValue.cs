@@ -97,7 +97,8 @@ internal sealed class MappingValue
                 }
             }
             var reference = text[start..end];
-            if (reference.Length == 0)
+            // "$5" or "$x" is text; anything shaped like a reference ("$a.b") must be a known one.
+            if (reference.Length == 0 || (!braced && !reference.Contains('.', StringComparison.Ordinal)))
             {
                 literal.Append(text[i++]);
                 continue;
