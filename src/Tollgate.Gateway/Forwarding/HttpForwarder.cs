@@ -129,8 +129,9 @@ internal sealed class HttpForwarder : IDisposable
                 await TunnelAsync(upgrade!, response, http.RequestAborted);
                 return null;
             }
-            if (HttpMethods.IsHead(http.Request.Method))
+            if (HttpMethods.IsHead(http.Request.Method) || http.Response.StatusCode is 204 or 304)
             {
+                // No body to send (a response mapping may have made a 200 into a 204).
                 return null;
             }
             try
@@ -184,8 +185,12 @@ internal sealed class HttpForwarder : IDisposable
             return GatewayError.Of(GatewayResponseType.INTEGRATION_FAILURE);
         }
         transform.OnResponse(context, response, http.Response, body);
-        http.Response.ContentLength = body.Length;
         http.Response.Headers.Remove("Transfer-Encoding");
+        if (http.Response.StatusCode is 204 or 304)
+        {
+            return null;
+        }
+        http.Response.ContentLength = body.Length;
         if (!HttpMethods.IsHead(http.Request.Method))
         {
             await http.Response.Body.WriteAsync(body, http.RequestAborted);

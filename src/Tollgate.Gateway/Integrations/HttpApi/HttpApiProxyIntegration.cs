@@ -172,6 +172,12 @@ internal sealed class HttpApiProxyIntegration(
             if (HttpApiMappings.IsStatusCode(statusText))
             {
                 outbound.StatusCode = int.Parse(statusText, CultureInfo.InvariantCulture);
+                if (outbound.StatusCode is 204 or 304)
+                {
+                    // These statuses carry no body: the backend's is dropped.
+                    outbound.ContentLength = null;
+                    headers.Remove("Content-Type");
+                }
             }
             else
             {
