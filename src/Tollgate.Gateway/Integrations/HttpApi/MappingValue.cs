@@ -14,6 +14,8 @@ internal readonly record struct MappingResponse(HttpResponseMessage Message, Jso
 /// <c>$request.path.X</c>, <c>$context.X</c>, <c>$stageVariables.X</c>, and in response mappings
 /// <c>$response.header.X</c> and <c>$response.body.X</c> (a JSON path). A reference name runs over
 /// letters, digits, <c>-</c>, <c>_</c> and <c>.</c>; <c>${request.header.X}</c> delimits one inside text.
+/// A <c>$</c> not followed by a dotted name (<c>$5</c>) is text; a dotted name that is no known
+/// reference (<c>$method.request.header.X</c>, REST syntax) is a config error.
 /// </summary>
 internal sealed class MappingValue
 {
