@@ -70,11 +70,18 @@ internal static partial class ConfigLoader
         var import = OpenApiImporter.Import(root, Slug(title), $"definition '{path}'", diagnostics);
         var stage = new Stage
         {
-            StageName = options.Stage ?? import.BasePathStage ?? DefaultStage,
+            StageName = options.Stage ?? import.BasePathStage ?? DefaultStageFor(import.Api),
             Variables = options.StageVariables,
         };
         return new GatewayConfig { Apis = [import.Api with { Stages = [stage] }] };
     }
+
+    /// <summary>
+    /// The stage of a definition that names none: <c>$default</c> for HTTP APIs (served at the root,
+    /// as AWS creates them), <see cref="DefaultStage"/> for REST APIs.
+    /// </summary>
+    internal static string DefaultStageFor(Api api) =>
+        api.Protocol == ApiProtocol.Http ? Routing.RequestRouter.DefaultStageName : DefaultStage;
 
     /// <summary>The API id of a bare document: its title in lower case, runs of other characters as one '-'.</summary>
     internal static string Slug(string title)
@@ -193,7 +200,7 @@ internal static partial class ConfigLoader
         var import = OpenApiImporter.Import(document, name, label, diagnostics);
         if (stages.IsEmpty)
         {
-            stages = [new Stage { StageName = import.BasePathStage ?? DefaultStage }];
+            stages = [new Stage { StageName = import.BasePathStage ?? DefaultStageFor(import.Api) }];
         }
         return import.Api with { Stages = stages };
     }

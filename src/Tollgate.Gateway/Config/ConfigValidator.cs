@@ -29,6 +29,7 @@ internal static partial class ConfigValidator
             }
             ValidateStages(api, diagnostics);
             ValidateResources(api, diagnostics);
+            ValidateHttpApi(api, diagnostics);
         }
         ValidateDomainNames(config, apis, diagnostics);
     }

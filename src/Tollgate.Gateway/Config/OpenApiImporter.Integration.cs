@@ -17,7 +17,7 @@ internal sealed partial class OpenApiImporter
     [
         "type", "uri", "httpMethod", "connectionType", "connectionId", "credentials", "requestParameters",
         "requestTemplates", "passthroughBehavior", "contentHandling", "cacheNamespace", "cacheKeyParameters",
-        "timeoutInMillis", "responses", "payloadFormatVersion", "tlsConfig",
+        "timeoutInMillis", "responses", "payloadFormatVersion", "tlsConfig", "responseParameters",
     ];
 
     private static readonly string[] ResponseFields = ["statusCode", "responseParameters", "responseTemplates", "contentHandling"];
@@ -66,6 +66,7 @@ internal sealed partial class OpenApiImporter
             ConnectionId = GetString(value, "connectionId", where, IntegrationField + ".connectionId"),
             Credentials = GetString(value, "credentials", where, IntegrationField + ".credentials"),
             RequestParameters = GetStringMap(value, "requestParameters", where, IntegrationField + ".requestParameters"),
+            ResponseParameters = ReadHttpApiResponseParameters(value, where),
             RequestTemplates = GetStringMap(value, "requestTemplates", where, IntegrationField + ".requestTemplates"),
             PassthroughBehavior = ReadPassthroughBehavior(value, where),
             ContentHandling = ReadContentHandling(value, where, IntegrationField + ".contentHandling"),
@@ -85,6 +86,27 @@ internal sealed partial class OpenApiImporter
             }
         }
         return type is null ? null : integration;
+    }
+
+    /// <summary>HTTP APIs: <c>responseParameters</c> keyed by status code, each a map of mappings.</summary>
+    private ImmutableDictionary<string, ImmutableDictionary<string, string>> ReadHttpApiResponseParameters(JsonElement value, string where)
+    {
+        const string Field = IntegrationField + ".responseParameters";
+        if (GetObject(value, "responseParameters", where, Field) is not { } byStatus)
+        {
+            return ImmutableDictionary<string, ImmutableDictionary<string, string>>.Empty;
+        }
+        if (_protocol != ApiProtocol.Http)
+        {
+            _diagnostics.Warning(where, $"{Field} belongs to HTTP APIs; REST APIs map responses in integration responses. Ignored.");
+            return ImmutableDictionary<string, ImmutableDictionary<string, string>>.Empty;
+        }
+        var builder = ImmutableDictionary.CreateBuilder<string, ImmutableDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var entry in byStatus.EnumerateObject())
+        {
+            builder[entry.Name] = GetStringMap(byStatus, entry.Name, where, $"{Field}['{entry.Name}']");
+        }
+        return builder.ToImmutable();
     }
 
     private string? ReadConnectionType(JsonElement value, string where)

@@ -1,6 +1,7 @@
 using Tollgate.Gateway.Integrations;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Policies.Cors;
 using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Routing;
 
@@ -27,8 +28,11 @@ internal static class SnapshotCompiler
                 stages[stage.StageName] = compiledStage;
                 if (!stagesByName.TryAdd(stage.StageName, compiledStage))
                 {
+                    var served = stage.StageName == RequestRouter.DefaultStageName
+                        ? "paths that name no stage go to that API's $default stage"
+                        : $"/{stage.StageName}/ serves that API";
                     diagnostics.Warning($"API '{api.Id}', stage '{stage.StageName}'",
-                        $"API '{stagesByName[stage.StageName].Api.Id}' has a stage of the same name; on hosts that are not custom domains /{stage.StageName}/ serves that API. Use the host {api.Id}.execute-api.<anything> or a custom domain to reach this one.");
+                        $"API '{stagesByName[stage.StageName].Api.Id}' has a stage of the same name; on hosts that are not custom domains {served}. Use the host {api.Id}.execute-api.<anything> or a custom domain to reach this one.");
                 }
             }
             apis[api.Id] = stages;
@@ -64,25 +68,33 @@ internal static class SnapshotCompiler
     private static CompiledApi CompileApi(Api api, ServerSettings server, GatewayServices services, DiagnosticBag diagnostics)
     {
         var apiLocation = $"API '{api.Id}'";
-        var routes = new RouteTable();
+        var httpApi = api.Protocol == ApiProtocol.Http;
+        var routes = new RouteTable(httpApi);
         foreach (var resource in api.Resources)
         {
-            if (resource.Path == "$default")
-            {
-                diagnostics.Warning($"{apiLocation}, route '$default'", "HTTP API $default routes are not served yet; unmatched requests answer 404.");
-                continue;
-            }
+            var isDefaultRoute = httpApi && resource.Path == HttpApiRoutes.DefaultRoute;
             foreach (var (_, method) in resource.Methods)
             {
-                var location = $"{apiLocation}, method '{method.HttpMethod} {resource.Path}'";
+                var location = isDefaultRoute
+                    ? $"{apiLocation}, route '$default'"
+                    : $"{apiLocation}, method '{method.HttpMethod} {resource.Path}'";
                 var compilation = new MethodCompilation(api, resource, method, location, diagnostics, services);
                 var policies = PolicyOrder.Build(compilation);
                 var integration = IntegrationFactory.Create(compilation, server.MaxRequestBodyBytes);
-                routes.Add(resource.Path, new CompiledMethod(method, resource.Path, PathParameterNames(resource.Path), policies, integration));
+                var compiled = new CompiledMethod(method, resource.Path, isDefaultRoute ? [] : PathParameterNames(resource.Path), policies, integration);
+                if (isDefaultRoute)
+                {
+                    routes.DefaultRoute = compiled;
+                }
+                else
+                {
+                    routes.Add(resource.Path, compiled);
+                }
             }
         }
         var responses = GatewayResponseRenderer.Compile(api, apiLocation, diagnostics);
-        return new CompiledApi(api, routes, responses, server.MaxRequestBodyBytes);
+        var cors = httpApi && api.Cors is { } corsJson ? CorsConfiguration.Parse(corsJson, apiLocation, diagnostics) : null;
+        return new CompiledApi(api, routes, responses, server.MaxRequestBodyBytes) { Cors = cors };
     }
 
     internal static string[] PathParameterNames(string pathTemplate)

@@ -17,7 +17,8 @@ internal readonly record struct ForwardRequest(
     List<KeyValuePair<string, string>>? HeaderOverrides,
     TimeSpan Timeout,
     bool InsecureSkipVerification,
-    long MaxRequestBodyBytes);
+    long MaxRequestBodyBytes,
+    IForwardTransform? Transform = null);
 
 /// <summary>
 /// Proxies one request to an HTTP backend on pooled <see cref="SocketsHttpHandler"/> connections:
@@ -114,14 +115,23 @@ internal sealed class HttpForwarder : IDisposable
             // The integration timeout covers the wait for the response head; the body then streams.
             timeout.CancelAfter(Timeout.InfiniteTimeSpan);
             CopyResponseHead(response, http.Response);
+            if (request.Transform is { } transform && response.StatusCode != HttpStatusCode.SwitchingProtocols)
+            {
+                if (transform.NeedsResponseBody((int)response.StatusCode))
+                {
+                    return await ForwardBufferedAsync(context, response, transform, linked.Token);
+                }
+                transform.OnResponse(context, response, http.Response, null);
+            }
 
             if (response.StatusCode == HttpStatusCode.SwitchingProtocols && isUpgrade)
             {
                 await TunnelAsync(upgrade!, response, http.RequestAborted);
                 return null;
             }
-            if (HttpMethods.IsHead(http.Request.Method))
+            if (HttpMethods.IsHead(http.Request.Method) || http.Response.StatusCode is 204 or 304)
             {
+                // No body to send (a response mapping may have made a 200 into a 204).
                 return null;
             }
             try
@@ -135,6 +145,55 @@ internal sealed class HttpForwarder : IDisposable
                 _logger.LogDebug(e, "{RequestId} response body copy ended early.", context.RequestId);
                 http.Abort();
             }
+        }
+        return null;
+    }
+
+    /// <summary>The response for a transform that reads the body: read whole (bounded), transformed, then sent.</summary>
+    private async ValueTask<GatewayError?> ForwardBufferedAsync(RequestContext context, HttpResponseMessage response, IForwardTransform transform, CancellationToken cancel)
+    {
+        var http = context.Http;
+        byte[] body;
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancel);
+            using var buffer = new MemoryStream();
+            var chunk = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+            try
+            {
+                int read;
+                while ((read = await stream.ReadAsync(chunk.AsMemory(), cancel)) > 0)
+                {
+                    if (buffer.Length + read > IForwardTransform.MaxBufferedBodyBytes)
+                    {
+                        throw new InvalidDataException($"the integration response is larger than {IForwardTransform.MaxBufferedBodyBytes} bytes");
+                    }
+                    buffer.Write(chunk, 0, read);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+            body = buffer.ToArray();
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException or InvalidDataException)
+        {
+            _logger.LogWarning("{RequestId} integration response body could not be read: {Message}", context.RequestId, e.Message);
+            context.IntegrationError = e.Message;
+            http.Response.Clear();
+            return GatewayError.Of(GatewayResponseType.INTEGRATION_FAILURE);
+        }
+        transform.OnResponse(context, response, http.Response, body);
+        http.Response.Headers.Remove("Transfer-Encoding");
+        if (http.Response.StatusCode is 204 or 304)
+        {
+            return null;
+        }
+        http.Response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(http.Request.Method))
+        {
+            await http.Response.Body.WriteAsync(body, http.RequestAborted);
         }
         return null;
     }
@@ -218,6 +277,7 @@ internal sealed class HttpForwarder : IDisposable
                 message.Headers.TryAddWithoutValidation(name, value);
             }
         }
+        request.Transform?.OnRequest(context, message);
         return message;
     }
 

@@ -16,6 +16,11 @@ internal static class IntegrationFactory
             c.Diagnostics.Warning(c.Location, "has no x-amazon-apigateway-integration; requests to it answer 500 API_CONFIGURATION_ERROR.");
             return new NotServedIntegration(c.Location, "the method has no integration", logger);
         }
+        if (c.Api.Protocol == ApiProtocol.Http && integration.Type == IntegrationType.HttpProxy)
+        {
+            // HTTP APIs map parameters in their own syntax (append|overwrite|remove:header.X, ...).
+            return HttpApi.HttpApiIntegrations.CreateHttpProxy(c, integration, maxRequestBodyBytes, logger);
+        }
         var mappings = ParameterMappings.Compile(integration.RequestParameters, c.Location, c.Diagnostics);
         switch (integration.Type)
         {

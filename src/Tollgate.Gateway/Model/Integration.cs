@@ -71,9 +71,20 @@ public sealed record Integration
     /// <summary>
     /// Parameter mappings: <c>integration.request.{header|querystring|path}.name</c> to a source
     /// (<c>method.request.*</c>, a quoted static value, <c>context.*</c> or <c>stageVariables.*</c>).
+    /// HTTP APIs use their own keys (<c>append|overwrite|remove:header.X</c>,
+    /// <c>append|overwrite|remove:querystring.X</c>, <c>overwrite:path</c>) and values
+    /// (<c>$request.header.X</c>, <c>$context.X</c>, static text, ...).
     /// </summary>
     public ImmutableDictionary<string, string> RequestParameters { get; init; } =
         ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>
+    /// HTTP APIs: response mappings by backend status code (<c>"404"</c>), each mapping
+    /// <c>append|overwrite|remove:header.Name</c> or <c>overwrite:statuscode</c> to a value such as
+    /// <c>$response.header.X</c>, <c>$context.requestId</c> or static text.
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableDictionary<string, string>> ResponseParameters { get; init; } =
+        ImmutableDictionary<string, ImmutableDictionary<string, string>>.Empty;
 
     /// <summary>Request templates by content type.</summary>
     public ImmutableDictionary<string, string> RequestTemplates { get; init; } =

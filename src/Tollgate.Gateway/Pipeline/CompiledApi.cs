@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Policies.Cors;
 using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Routing;
 
@@ -17,6 +18,9 @@ internal sealed class CompiledApi(Api model, RouteTable routes, GatewayResponseR
     public GatewayResponseRenderer Responses { get; } = responses;
 
     public long MaxRequestBodyBytes { get; } = maxRequestBodyBytes;
+
+    /// <summary>HTTP APIs: the compiled <c>x-amazon-apigateway-cors</c>; null when the API has none.</summary>
+    public CorsRules? Cors { get; init; }
 }
 
 /// <summary>A stage of a compiled API: what a request is served by once routing has found it.</summary>

@@ -53,6 +53,14 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
         var path = RawPath(http);
         if (!snapshot.Router.TryRoute(http.Request.Host.Host, path, out var route))
         {
+            // An HTTP API's own host with no stage to match: AWS answers its 404 (HttpApiErrors).
+            if (snapshot.Router.ExecuteApiHost(http.Request.Host.Host) is { Model.Protocol: ApiProtocol.Http })
+            {
+                HttpApiRequests.Begin(context, null);
+                context.Error = NotFound;
+                await HttpApiErrors.WriteAsync(context);
+                return null;
+            }
             return GatewayError.Of(GatewayResponseType.MISSING_AUTHENTICATION_TOKEN);
         }
         context.Stage = route.Stage;
@@ -61,6 +69,10 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
         var api = route.Stage.Api;
 
         var method = api.Routes.Match(route.RelativePath, http.Request.Method, out var values);
+        if (api.Model.Protocol == ApiProtocol.Http && HttpApiRequests.Begin(context, method))
+        {
+            return null;
+        }
         if (method is null)
         {
             return api.Model.Protocol == ApiProtocol.Http ? NotFound : GatewayError.Of(GatewayResponseType.MISSING_AUTHENTICATION_TOKEN);

@@ -19,8 +19,13 @@ internal sealed class GatewayResponseRenderer
     private static readonly ReferenceTemplate DefaultCompiled = ReferenceTemplate.Parse(DefaultTemplate);
 
     private readonly Custom?[] _custom;
+    private readonly bool _httpApi;
 
-    private GatewayResponseRenderer(Custom?[] custom) => _custom = custom;
+    private GatewayResponseRenderer(Custom?[] custom, bool httpApi = false)
+    {
+        _custom = custom;
+        _httpApi = httpApi;
+    }
 
     /// <summary>The renderer with no customisation, used when no API is known (e.g. an unknown host and stage).</summary>
     public static GatewayResponseRenderer Default { get; } = new(new Custom?[Enum.GetValues<GatewayResponseType>().Length]);
@@ -29,6 +34,11 @@ internal sealed class GatewayResponseRenderer
 
     public static GatewayResponseRenderer Compile(Api api, string location, DiagnosticBag diagnostics)
     {
+        if (api.Protocol == ApiProtocol.Http)
+        {
+            // HTTP APIs have no gateway responses to customise (HttpApiErrors).
+            return new GatewayResponseRenderer([], httpApi: true);
+        }
         var custom = new Custom?[Enum.GetValues<GatewayResponseType>().Length];
         foreach (var (type, response) in api.GatewayResponses)
         {
@@ -67,6 +77,10 @@ internal sealed class GatewayResponseRenderer
     /// <summary>Writes the response for <see cref="RequestContext.Error"/>. The response must not have started.</summary>
     public Task WriteAsync(RequestContext context)
     {
+        if (_httpApi)
+        {
+            return HttpApiErrors.WriteAsync(context);
+        }
         var error = context.Error ?? GatewayError.Of(GatewayResponseType.DEFAULT_5XX);
         var own = _custom[(int)error.Type];
         var fallbackType = GatewayResponseCatalog.Fallback(error.Type);

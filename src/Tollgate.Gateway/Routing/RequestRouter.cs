@@ -14,9 +14,17 @@ internal readonly record struct StageRoute(CompiledStage Stage, string RelativeP
 /// <item>any other host: the first path segment names the stage, looked up across APIs (the first
 /// API in config order that has a stage of that name).</item>
 /// </list>
+/// HTTP APIs may have a <c>$default</c> stage, served without a stage prefix: as in AWS, a path whose
+/// first segment names a stage goes to that stage, and any other path goes, whole, to the
+/// <c>$default</c> stage (of the API named by an <c>{apiId}.execute-api.*</c> host; on other hosts,
+/// of the first API in config order that has one). A custom domain maps a base path to a
+/// <c>$default</c> stage like to any other.
 /// </summary>
 internal sealed class RequestRouter
 {
+    /// <summary>The HTTP API stage served at the root of the API's URL.</summary>
+    public const string DefaultStageName = "$default";
+
     private const string ExecuteApiInfix = ".execute-api.";
 
     private readonly Dictionary<string, (string[] BasePath, CompiledStage Stage)[]> _domains;
@@ -53,26 +61,43 @@ internal sealed class RequestRouter
         }
 
         var (first, remainder) = FirstSegment(path);
-        if (first.Length == 0)
-        {
-            return false;
-        }
+        // "$default" is never reached by name: /$default/x is the path /$default/x of the $default stage.
+        var named = first.Length > 0 && first != DefaultStageName;
         var infix = host.IndexOf(ExecuteApiInfix, StringComparison.OrdinalIgnoreCase);
-        if (infix > 0)
+        var stages = _stagesByName;
+        if (infix > 0 && !_apis.TryGetValue(host[..infix], out stages))
         {
-            if (_apis.TryGetValue(host[..infix], out var stages) && stages.TryGetValue(first, out var byApi))
-            {
-                route = new StageRoute(byApi, remainder, null);
-                return true;
-            }
             return false;
         }
-        if (_stagesByName.TryGetValue(first, out var byName))
+        if (named && stages.TryGetValue(first, out var byName))
         {
             route = new StageRoute(byName, remainder, null);
             return true;
         }
+        if (stages.TryGetValue(DefaultStageName, out var defaultStage))
+        {
+            route = new StageRoute(defaultStage, path.Length == 0 ? "/" : path, null);
+            return true;
+        }
         return false;
+    }
+
+    /// <summary>For a host <c>{apiId}.execute-api.*</c>, the API it names (to answer in that API's way when no stage matched).</summary>
+    public CompiledApi? ExecuteApiHost(string host)
+    {
+        var infix = host.IndexOf(ExecuteApiInfix, StringComparison.OrdinalIgnoreCase);
+        return infix > 0 && _apis.TryGetValue(host[..infix], out var stages) && stages.Count > 0
+            ? FirstValue(stages).Api
+            : null;
+    }
+
+    private static CompiledStage FirstValue(Dictionary<string, CompiledStage> stages)
+    {
+        foreach (var stage in stages.Values)
+        {
+            return stage;
+        }
+        throw new InvalidOperationException("no stages");
     }
 
     private static (string First, string Remainder) FirstSegment(string path)

@@ -7,6 +7,11 @@ namespace Tollgate.Gateway.Routing;
 /// does not slow down as routes are added. Precedence follows API Gateway: a literal segment beats
 /// a <c>{variable}</c>, which beats a greedy <c>{proxy+}</c>; a branch that matches the path but
 /// has no method for the request (nor ANY) gives way to the next one.
+/// <para>
+/// HTTP APIs (<see cref="RouteTable(bool)"/> with <c>httpApi</c>) differ in two ways: a trailing
+/// slash is part of the path (<c>/pets/</c> is not <c>/pets</c>; it is <c>/pets/{proxy+}</c> with an
+/// empty proxy), and a <c>$default</c> route catches whatever nothing else matched.
+/// </para>
 /// </summary>
 internal sealed class RouteTable
 {
@@ -14,8 +19,14 @@ internal sealed class RouteTable
     public const int MaxSegments = 64;
 
     private readonly Node _root = new();
+    private readonly bool _httpApi;
+
+    public RouteTable(bool httpApi = false) => _httpApi = httpApi;
 
     public int Count { get; private set; }
+
+    /// <summary>HTTP APIs: the <c>$default</c> route, matched when no other route is.</summary>
+    public CompiledMethod? DefaultRoute { get; set; }
 
     /// <summary>Adds a method under a path template such as <c>/pets/{petId}</c> or <c>/files/{path+}</c>.</summary>
     public void Add(string pathTemplate, CompiledMethod method)
@@ -58,7 +69,7 @@ internal sealed class RouteTable
     {
         parameterValues = [];
         Span<Range> segments = stackalloc Range[MaxSegments];
-        var count = Split(path, segments);
+        var count = Split(path, segments, _httpApi);
         if (count < 0)
         {
             return null;
@@ -67,7 +78,7 @@ internal sealed class RouteTable
         var state = new MatchState(path, segments[..count], httpMethod);
         if (!Walk(_root, 0, captures, 0, ref state))
         {
-            return null;
+            return DefaultRoute;
         }
         var values = new string[state.CaptureCount];
         for (var i = 0; i < values.Length; i++)
@@ -130,13 +141,16 @@ internal sealed class RouteTable
         return true;
     }
 
-    /// <summary>Splits a path into segment ranges; a trailing slash is ignored. -1 if too deep.</summary>
-    private static int Split(string path, Span<Range> segments)
+    /// <summary>
+    /// Splits a path into segment ranges; -1 if too deep. A trailing slash is ignored (REST APIs) or
+    /// makes an empty last segment (HTTP APIs), which only a greedy variable matches.
+    /// </summary>
+    private static int Split(string path, Span<Range> segments, bool keepTrailingSlash)
     {
         var count = 0;
         var start = path.Length > 0 && path[0] == '/' ? 1 : 0;
         var end = path.Length;
-        if (end > start && path[end - 1] == '/')
+        if (!keepTrailingSlash && end > start && path[end - 1] == '/')
         {
             end--;
         }

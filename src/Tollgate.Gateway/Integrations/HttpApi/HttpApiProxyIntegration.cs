@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Tollgate.Gateway.Forwarding;
+using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Responses;
+
+namespace Tollgate.Gateway.Integrations.HttpApi;
+
+/// <summary>
+/// <c>HTTP_PROXY</c> on an HTTP API (payload format 1.0): the request goes to the integration URI
+/// (its <c>{name}</c> / <c>{name+}</c> filled from path parameters; for the <c>$default</c> route
+/// the whole request path appended, as AWS does) with the query string the client sent, changed by
+/// the v2 parameter mappings; the response streams back, its head changed by the response mappings
+/// for its status code. Only a mapping that reads <c>$response.body</c> makes the body buffered.
+/// </summary>
+internal sealed class HttpApiProxyIntegration(
+    IntegrationUri uri,
+    bool appendRequestPath,
+    string? httpMethod,
+    HttpApiMappings mappings,
+    TimeSpan timeout,
+    bool insecureSkipVerification,
+    long maxRequestBodyBytes,
+    HttpForwarder forwarder,
+    ILogger logger) : IIntegration, IForwardTransform
+{
+    public ValueTask<GatewayError?> InvokeAsync(RequestContext context)
+    {
+        var target = BuildTarget(context, out var problem);
+        if (target is null)
+        {
+            logger.LogError("{RequestId} {Method} {Resource}: integration uri {Uri}: {Problem}.",
+                context.RequestId, context.HttpMethod, context.Method?.ResourcePath, uri.Text, problem);
+            context.IntegrationError = problem;
+            return ValueTask.FromResult<GatewayError?>(GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR));
+        }
+        var method = httpMethod is null or "ANY" ? context.HttpMethod : httpMethod;
+        var transform = mappings.IsEmpty ? null : this;
+        return forwarder.ForwardAsync(context, new ForwardRequest(method, target, null, timeout, insecureSkipVerification, maxRequestBodyBytes, transform));
+    }
+
+    internal Uri? BuildTarget(RequestContext context, out string? problem)
+    {
+        var built = uri.Build(context, out problem);
+        if (built is null)
+        {
+            return null;
+        }
+        var path = built.AbsolutePath;
+        if (appendRequestPath)
+        {
+            path = path.TrimEnd('/') + context.ResourceRelativePath;
+        }
+        if (mappings.Path?.Resolve(context) is { } overwritten)
+        {
+            path = overwritten.StartsWith('/') ? overwritten : "/" + overwritten;
+        }
+        var query = Query(built.Query, context.Http.Request.QueryString.Value, context);
+        var text = built.GetLeftPart(UriPartial.Authority) + path + query;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var target))
+        {
+            problem = $"'{text}' is not an absolute URI";
+            return null;
+        }
+        return target;
+    }
+
+    private string Query(string fromUri, string? incoming, RequestContext context)
+    {
+        var combined = fromUri.Length > 1 ? fromUri[1..] : "";
+        if (!string.IsNullOrEmpty(incoming) && incoming.Length > 1)
+        {
+            combined = combined.Length == 0 ? incoming[1..] : combined + "&" + incoming[1..];
+        }
+        if (mappings.QueryString.Length == 0)
+        {
+            return combined.Length == 0 ? "" : "?" + combined;
+        }
+        var pairs = new List<string>(combined.Split('&', StringSplitOptions.RemoveEmptyEntries));
+        foreach (var mapping in mappings.QueryString)
+        {
+            var value = mapping.Operation == MappingOperation.Remove ? "" : mapping.Value.Resolve(context);
+            if (value is null)
+            {
+                continue;
+            }
+            if (mapping.Operation != MappingOperation.Append)
+            {
+                pairs.RemoveAll(p => QueryName(p) == mapping.Name);
+            }
+            if (mapping.Operation != MappingOperation.Remove)
+            {
+                pairs.Add(Uri.EscapeDataString(mapping.Name) + "=" + Uri.EscapeDataString(value));
+            }
+        }
+        return pairs.Count == 0 ? "" : "?" + string.Join('&', pairs);
+    }
+
+    private static string QueryName(string pair)
+    {
+        var equals = pair.IndexOf('=', StringComparison.Ordinal);
+        var name = equals < 0 ? pair : pair[..equals];
+        return Uri.UnescapeDataString(name.Replace('+', ' '));
+    }
+
+    public void OnRequest(RequestContext context, HttpRequestMessage message)
+    {
+        foreach (var mapping in mappings.RequestHeaders)
+        {
+            var content = HeaderRules.IsContentHeader(mapping.Name);
+            if (mapping.Operation == MappingOperation.Remove)
+            {
+                message.Headers.Remove(mapping.Name);
+                message.Content?.Headers.Remove(mapping.Name);
+                continue;
+            }
+            if (mapping.Value.Resolve(context) is not { } value)
+            {
+                continue;
+            }
+            System.Net.Http.Headers.HttpHeaders? headers = content ? message.Content?.Headers : message.Headers;
+            if (headers is null)
+            {
+                continue;
+            }
+            if (mapping.Operation == MappingOperation.Overwrite)
+            {
+                headers.Remove(mapping.Name);
+            }
+            headers.TryAddWithoutValidation(mapping.Name, value);
+        }
+    }
+
+    public bool NeedsResponseBody(int statusCode) =>
+        mappings.Responses.TryGetValue(statusCode, out var response) && response.ReadsBody;
+
+    public void OnResponse(RequestContext context, HttpResponseMessage response, HttpResponse outbound, ReadOnlyMemory<byte>? body)
+    {
+        if (!mappings.Responses.TryGetValue((int)response.StatusCode, out var rules))
+        {
+            return;
+        }
+        using var document = body is { } bytes ? TryParse(bytes) : null;
+        var source = new MappingResponse(response, document?.RootElement);
+        var headers = outbound.Headers;
+        foreach (var mapping in rules.Headers)
+        {
+            if (mapping.Operation == MappingOperation.Remove)
+            {
+                headers.Remove(mapping.Name);
+                continue;
+            }
+            if (mapping.Value.Resolve(context, source) is not { } value)
+            {
+                continue;
+            }
+            if (mapping.Operation == MappingOperation.Append && headers.TryGetValue(mapping.Name, out var existing))
+            {
+                headers[mapping.Name] = Microsoft.Extensions.Primitives.StringValues.Concat(existing, value);
+            }
+            else
+            {
+                headers[mapping.Name] = value;
+            }
+        }
+        if (rules.StatusCode?.Resolve(context, source) is { } statusText)
+        {
+            if (HttpApiMappings.IsStatusCode(statusText))
+            {
+                outbound.StatusCode = int.Parse(statusText, CultureInfo.InvariantCulture);
+                if (outbound.StatusCode is 204 or 304)
+                {
+                    // These statuses carry no body: the backend's is dropped.
+                    outbound.ContentLength = null;
+                    headers.Remove("Content-Type");
+                }
+            }
+            else
+            {
+                logger.LogWarning("{RequestId} {Method} {Resource}: overwrite:statuscode gave '{Status}', not a status code; the backend's status is kept.",
+                    context.RequestId, context.HttpMethod, context.Method?.ResourcePath, statusText);
+            }
+        }
+    }
+
+    private static JsonDocument? TryParse(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>HTTP API integration URIs may name a greedy parameter as <c>{proxy+}</c>; it stands for <c>{proxy}</c>.</summary>
+    internal static string NormalizeUri(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '+' && i + 1 < text.Length && text[i + 1] == '}' && i > 0 && text[i - 1] != '{')
+            {
+                continue;
+            }
+            sb.Append(text[i]);
+        }
+        return sb.ToString();
+    }
+}
