@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Tollgate.FunctionalTests.Support;
 using Tollgate.Gateway.Model;
@@ -154,12 +153,9 @@ public sealed class GatewayResponseTests
     [Fact]
     public async Task Integration_Unreachable_Answers504NetworkError()
     {
-        // A port that was just free: nothing listens there.
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        await using var gateway = await RunningGateway.StartAsync(Config(Api("d", "prod", Resource("/down", ("GET", Proxy($"http://127.0.0.1:{port}/"))))));
+        // Port 1 (tcpmux) on loopback: no test binds it, so the connection is refused. A port picked
+        // as "free" could be taken by a parallel test in the meantime.
+        await using var gateway = await RunningGateway.StartAsync(Config(Api("d", "prod", Resource("/down", ("GET", Proxy("http://127.0.0.1:1/"))))));
         using var response = await gateway.Client.GetAsync("/prod/down");
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.Equal("{\"message\":\"Network error communicating with endpoint\"}", await response.Content.ReadAsStringAsync());
