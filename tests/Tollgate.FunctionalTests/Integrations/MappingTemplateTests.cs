@@ -205,4 +205,50 @@ public sealed class MappingTemplateTests
         using var response = await gateway.Client.GetAsync("/prod/pets/1");
         Assert.Equal("{\"ip\": \"127.0.0.1\", \"method\": \"GET\", \"path\": \"/pets/{id}\", \"who\": \"\"}", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Http_BinaryBackendBody_ConvertedByAcceptAndBinaryMediaTypes()
+    {
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x00, 0xFF];
+        await using var backend = await TestBackend.StartAsync(async http =>
+        {
+            http.Response.ContentType = "image/png";
+            await http.Response.Body.WriteAsync(png);
+        });
+        var integration = Http(backend.Url + "/logo", null, Response("default", 200, null, ("method.response.header.Content-Type", "integration.response.header.Content-Type"))) with { HttpMethod = "GET" };
+        var api = SingleMethodApi("/logo", "GET", integration, api: a => a with { BinaryMediaTypes = ["image/png"] });
+        await using var gateway = await RunningGateway.StartAsync(Config(api));
+
+        using var binary = new HttpRequestMessage(HttpMethod.Get, "/prod/logo");
+        binary.Headers.Accept.ParseAdd("image/png");
+        using var asBinary = await gateway.Client.SendAsync(binary);
+        Assert.Equal(png, await asBinary.Content.ReadAsByteArrayAsync());
+        Assert.Equal("image/png", asBinary.Content.Headers.ContentType?.MediaType);
+
+        using var text = new HttpRequestMessage(HttpMethod.Get, "/prod/logo");
+        text.Headers.Accept.ParseAdd("application/json");
+        using var asText = await gateway.Client.SendAsync(text);
+        Assert.Equal(Convert.ToBase64String(png), await asText.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Http_ContentHandlingConvertToText_TemplateSeesBase64()
+    {
+        await using var backend = await TestBackend.StartAsync();
+        var integration = Http(backend.Url + "/upload", null, Response("default", 200)) with
+        {
+            RequestTemplates = Map(("application/octet-stream", "{\"data\": \"$input.body\"}")),
+            ContentHandling = ContentHandling.ConvertToText,
+        };
+        var api = SingleMethodApi("/upload", "POST", integration, api: a => a with { BinaryMediaTypes = ["application/octet-stream"] });
+        await using var gateway = await RunningGateway.StartAsync(Config(api));
+
+        using var content = new ByteArrayContent([1, 2, 3, 250]);
+        content.Headers.ContentType = new("application/octet-stream");
+        using var response = await gateway.Client.PostAsync("/prod/upload", content);
+
+        using var echo = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("{\"data\": \"AQID+g==\"}", echo.RootElement.GetProperty("body").GetString());
+        Assert.Equal("application/octet-stream", echo.RootElement.GetProperty("headers").GetProperty("Content-Type").GetString());
+    }
 }
