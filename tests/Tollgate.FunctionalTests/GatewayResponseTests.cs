@@ -162,20 +162,6 @@ public sealed class GatewayResponseTests
         Assert.Contains(gateway.Logs.Lines, l => l.Contains("integration failed", StringComparison.Ordinal));
     }
 
-    [Theory]
-    [InlineData(IntegrationType.Http)]
-    [InlineData(IntegrationType.Aws)]
-    [InlineData(IntegrationType.AwsProxy)]
-    public async Task Integration_NotServedYet_Answers500AndLogsWhy(IntegrationType type)
-    {
-        var integration = new Integration { Type = type, Uri = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/f/invocations" };
-        await using var gateway = await RunningGateway.StartAsync(Config(Api("l", "prod", Resource("/f", ("GET", integration)))));
-        using var response = await gateway.Client.GetAsync("/prod/f");
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Equal("{\"message\":\"Internal server error\"}", await response.Content.ReadAsStringAsync());
-        Assert.Contains(gateway.Logs.Lines, l => l.Contains("integrations are not served yet", StringComparison.Ordinal));
-    }
-
     [Fact]
     public async Task SecuredMethod_FailsClosedUntilItsFeatureIsServed()
     {

@@ -10,7 +10,9 @@ namespace Tollgate.FunctionalTests;
 /// <summary>HTTP API (v2) route selection and stages, after AWS's example in http-api-develop-routes.md.</summary>
 public sealed class HttpApiRoutingTests
 {
-    private static Integration Named(string route) => Mock($"{{\"route\":\"{route}\"}}");
+    // MOCK templates are Velocity: a literal "$default" would be an (empty) reference, so the name
+    // goes through a single-quoted string, which Velocity does not interpolate.
+    private static Integration Named(string route) => Mock($"#set($route = '{route}'){{\"route\":\"$route\"}}");
 
     private static Api AwsExample(string stage = "$default") => HttpApi("pets", stage,
         Resource("/pets/dog/{id}", ("GET", Named("GET /pets/dog/{id}"))),

@@ -20,7 +20,7 @@ internal static class SnapshotCompiler
         var stagesByName = new Dictionary<string, CompiledStage>(StringComparer.Ordinal);
         foreach (var api in config.Apis)
         {
-            var compiled = CompileApi(api, config.Server, services, diagnostics);
+            var compiled = CompileApi(api, config, services, diagnostics);
             var stages = new Dictionary<string, CompiledStage>(StringComparer.Ordinal);
             foreach (var stage in api.Stages)
             {
@@ -65,8 +65,10 @@ internal static class SnapshotCompiler
         return new GatewaySnapshot(config, new RequestRouter(domains, apis, stagesByName), warnings, fingerprint);
     }
 
-    private static CompiledApi CompileApi(Api api, ServerSettings server, GatewayServices services, DiagnosticBag diagnostics)
+    private static CompiledApi CompileApi(Api api, GatewayConfig config, GatewayServices services, DiagnosticBag diagnostics)
     {
+        var server = config.Server;
+        var shared = new ApiCompilationCache();
         var apiLocation = $"API '{api.Id}'";
         var httpApi = api.Protocol == ApiProtocol.Http;
         var routes = new RouteTable(httpApi);
@@ -78,7 +80,7 @@ internal static class SnapshotCompiler
                 var location = isDefaultRoute
                     ? $"{apiLocation}, route '$default'"
                     : $"{apiLocation}, method '{method.HttpMethod} {resource.Path}'";
-                var compilation = new MethodCompilation(api, resource, method, location, diagnostics, services);
+                var compilation = new MethodCompilation(api, resource, method, location, diagnostics, services) { Config = config, Shared = shared };
                 var policies = PolicyOrder.Build(compilation);
                 var integration = IntegrationFactory.Create(compilation, server.MaxRequestBodyBytes);
                 var compiled = new CompiledMethod(method, resource.Path, isDefaultRoute ? [] : PathParameterNames(resource.Path), policies, integration);

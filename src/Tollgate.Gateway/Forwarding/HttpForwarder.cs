@@ -65,6 +65,9 @@ internal sealed class HttpForwarder : IDisposable
         return handler;
     }
 
+    /// <summary>The pooled client, for integrations that build their own request (HTTP with mapping templates).</summary>
+    public HttpMessageInvoker Client(bool insecureSkipVerification) => insecureSkipVerification ? _insecureClient : _client;
+
     public async ValueTask<GatewayError?> ForwardAsync(RequestContext context, ForwardRequest request)
     {
         var http = context.Http;

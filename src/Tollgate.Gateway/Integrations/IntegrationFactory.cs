@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Tollgate.Gateway.Integrations.Lambda;
+using Tollgate.Gateway.Integrations.Mapping;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 
@@ -21,17 +23,17 @@ internal static class IntegrationFactory
             // HTTP APIs map parameters in their own syntax (append|overwrite|remove:header.X, ...).
             return HttpApi.HttpApiIntegrations.CreateHttpProxy(c, integration, maxRequestBodyBytes, logger);
         }
-        var mappings = ParameterMappings.Compile(integration.RequestParameters, c.Location, c.Diagnostics);
         switch (integration.Type)
         {
             case IntegrationType.Mock:
                 return new MockIntegration(
-                    [.. integration.RequestTemplates.Select(t => (t.Key, t.Value))],
-                    integration.PassthroughBehavior,
-                    IntegrationResponseSet.Compile(integration.Responses, c.Location, c.Diagnostics),
+                    RequestMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger),
+                    ResponseMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger, hasIntegrationResponse: false),
                     c.Location,
                     logger);
             case IntegrationType.HttpProxy:
+            {
+                var mappings = ParameterMappings.Compile(integration.RequestParameters, c.Location, c.Diagnostics);
                 if (string.IsNullOrEmpty(integration.Uri))
                 {
                     c.Diagnostics.Error(c.Location, "HTTP_PROXY integration has no uri.");
@@ -46,15 +48,74 @@ internal static class IntegrationFactory
                     maxRequestBodyBytes,
                     c.Services.Forwarder,
                     logger);
+            }
+            case IntegrationType.Http:
+                return CreateHttp(c, integration, maxRequestBodyBytes, logger);
+            case IntegrationType.AwsProxy:
+                return CreateLambdaProxy(c, integration, integration.PayloadFormatVersion ?? (c.Api.Protocol == ApiProtocol.Http ? "2.0" : "1.0"));
             default:
-                var type = integration.Type switch
+                if (!LambdaTarget.IsLambdaUri(integration.Uri))
                 {
-                    IntegrationType.Http => "HTTP",
-                    IntegrationType.Aws => "AWS",
-                    _ => "AWS_PROXY",
-                };
-                c.Diagnostics.Warning(c.Location, $"{type} integrations are not served yet; requests to this method answer 500 API_CONFIGURATION_ERROR.");
-                return new NotServedIntegration(c.Location, $"{type} integrations are not served yet", logger);
+                    c.Diagnostics.Warning(c.Location, $"AWS integrations with services other than Lambda ('{integration.Uri}') are not served; requests to this method answer 500 API_CONFIGURATION_ERROR.");
+                    return new NotServedIntegration(c.Location, "AWS service integrations other than Lambda are not served", logger);
+                }
+                var target = LambdaTarget.Compile(c, integration, logger);
+                return target is null
+                    ? new NotServedIntegration(c.Location, "no Lambda endpoint", logger)
+                    : new LambdaIntegration(
+                        target,
+                        RequestMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger),
+                        ResponseMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger, hasIntegrationResponse: true),
+                        c.Location,
+                        logger);
         }
+    }
+
+    /// <summary>
+    /// <c>AWS_PROXY</c> to a Lambda function with payload format <paramref name="payloadFormatVersion"/>
+    /// (<c>1.0</c> or <c>2.0</c>). REST APIs use 1.0; HTTP APIs default to 2.0 and may ask for 1.0.
+    /// </summary>
+    public static IIntegration CreateLambdaProxy(MethodCompilation c, Integration integration, string payloadFormatVersion)
+    {
+        var logger = c.LoggerFactory.CreateLogger("Tollgate.Integrations");
+        var target = LambdaTarget.Compile(c, integration, logger);
+        if (target is null)
+        {
+            return new NotServedIntegration(c.Location, "no Lambda function or endpoint", logger);
+        }
+        return new LambdaProxyIntegration(
+            target,
+            payloadFormatVersion == "2.0",
+            c.Api.Protocol,
+            c.Api.BinaryMediaTypes,
+            c.Config.Iam.AccountId,
+            c.Location,
+            logger);
+    }
+
+    private static IIntegration CreateHttp(MethodCompilation c, Integration integration, long maxBodyBytes, ILogger logger)
+    {
+        var mappings = ParameterMappings.Compile(integration.RequestParameters, c.Location, c.Diagnostics);
+        if (string.IsNullOrEmpty(integration.Uri))
+        {
+            c.Diagnostics.Error(c.Location, "HTTP integration has no uri.");
+            return new NotServedIntegration(c.Location, "no uri", logger);
+        }
+        var settings = new HttpIntegrationSettings(
+            IntegrationUri.Compile(integration.Uri, mappings.Path, c.Location, c.Diagnostics),
+            integration.HttpMethod?.ToUpperInvariant(),
+            mappings,
+            TimeSpan.FromMilliseconds(integration.TimeoutInMillis),
+            integration.InsecureSkipVerification,
+            maxBodyBytes,
+            c.Api.Id);
+        return new HttpIntegration(
+            settings,
+            RequestMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger),
+            ResponseMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger, hasIntegrationResponse: true),
+            c.Services.Forwarder,
+            c.Services.Time,
+            c.Location,
+            logger);
     }
 }

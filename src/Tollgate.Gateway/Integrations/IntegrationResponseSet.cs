@@ -1,14 +1,20 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Integrations.Mapping;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Templates;
+using Tollgate.Gateway.Templates.ApiGateway;
+using Tollgate.Gateway.Templates.JsonPath;
 
 namespace Tollgate.Gateway.Integrations;
 
 /// <summary>
 /// An integration's <c>responses</c>, compiled: selection patterns as anchored regular
-/// expressions tried in document order, the <c>default</c> entry catching the rest.
+/// expressions tried in document order, the <c>default</c> entry catching the rest, header
+/// mappings and response templates parsed once.
 /// </summary>
 internal sealed class IntegrationResponseSet
 {
@@ -21,9 +27,20 @@ internal sealed class IntegrationResponseSet
         _default = fallback;
     }
 
-    internal sealed record Entry(int StatusCode, (string Header, ParameterSource Source)[] Headers, (string ContentType, string Template)[] Templates);
+    internal sealed record Entry(
+        int StatusCode,
+        (string Header, ResponseHeaderSource Source)[] Headers,
+        (string ContentType, VelocityTemplate Template)[] Templates,
+        ContentHandling? ContentHandling);
 
-    public static IntegrationResponseSet Compile(IEnumerable<IntegrationResponse> responses, string location, DiagnosticBag diagnostics)
+    /// <param name="responses">The integration's responses.</param>
+    /// <param name="location">Where they stand, for diagnostics.</param>
+    /// <param name="diagnostics">Where problems go.</param>
+    /// <param name="hasIntegrationResponse">
+    /// Whether there is an integration response to map from (HTTP and AWS); MOCK has none, so its
+    /// <c>integration.response.*</c> mappings are left out with a warning.
+    /// </param>
+    public static IntegrationResponseSet Compile(IEnumerable<IntegrationResponse> responses, string location, DiagnosticBag diagnostics, bool hasIntegrationResponse = true)
     {
         var patterns = new List<(Regex, Entry)>();
         Entry? fallback = null;
@@ -35,8 +52,8 @@ internal sealed class IntegrationResponseSet
                 diagnostics.Error(where, $"statusCode '{response.StatusCode}' is not a status code between 100 and 599.");
                 continue;
             }
-            var headers = new List<(string, ParameterSource)>();
-            foreach (var (target, expression) in response.ResponseParameters)
+            var headers = new List<(string, ResponseHeaderSource)>();
+            foreach (var (target, expression) in response.ResponseParameters.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 const string Prefix = "method.response.header.";
                 if (!target.StartsWith(Prefix, StringComparison.Ordinal) || target.Length == Prefix.Length)
@@ -44,13 +61,12 @@ internal sealed class IntegrationResponseSet
                     diagnostics.Error(where, $"response parameter '{target}' must be method.response.header.Name.");
                     continue;
                 }
-                if (expression.StartsWith("integration.response.", StringComparison.Ordinal))
+                if (expression.StartsWith("integration.response.", StringComparison.Ordinal) && !hasIntegrationResponse)
                 {
-                    // Only HTTP and AWS integrations have an integration response to map from.
-                    diagnostics.Warning(where, $"response parameter '{target}' maps '{expression}', which is not served yet; the header is left out.");
+                    diagnostics.Warning(where, $"response parameter '{target}' maps '{expression}', but a MOCK integration has no integration response; the header is left out.");
                     continue;
                 }
-                var source = ParameterSource.Parse(expression, out var error);
+                var source = ResponseHeaderSource.Parse(expression, out var error);
                 if (source is null)
                 {
                     diagnostics.Error(where, $"response parameter '{target}': {error}.");
@@ -58,12 +74,8 @@ internal sealed class IntegrationResponseSet
                 }
                 headers.Add((target[Prefix.Length..], source));
             }
-            var templates = new List<(string, string)>();
-            foreach (var (contentType, template) in response.ResponseTemplates)
-            {
-                templates.Add((contentType, template));
-            }
-            var entry = new Entry(status, [.. headers], [.. templates]);
+            var templates = MappingTemplates.Compile(response.ResponseTemplates, where, "response template", diagnostics);
+            var entry = new Entry(status, [.. headers], templates, response.ContentHandling);
             if (response.IsDefault)
             {
                 fallback = entry;
@@ -87,11 +99,98 @@ internal sealed class IntegrationResponseSet
     {
         foreach (var (pattern, entry) in _patterns)
         {
-            if (pattern.IsMatch(value))
+            try
             {
-                return entry;
+                if (pattern.IsMatch(value))
+                {
+                    return entry;
+                }
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // A pattern that takes too long counts as no match.
             }
         }
         return _default;
+    }
+}
+
+/// <summary>
+/// The right-hand side of a response header mapping: a method request value, static value,
+/// context or stage variable (<see cref="ParameterSource"/>), or a value of the integration
+/// response: <c>integration.response.header.Name</c>, <c>integration.response.body</c> or
+/// <c>integration.response.body.JSONPath</c> (the path without its leading <c>$</c>).
+/// </summary>
+internal sealed class ResponseHeaderSource
+{
+    private readonly ParameterSource? _request;
+    private readonly string? _header;
+    private readonly JsonPathExpression? _path;
+
+    private ResponseHeaderSource(ParameterSource? request, string? header, JsonPathExpression? path)
+    {
+        _request = request;
+        _header = header;
+        _path = path;
+    }
+
+    public static ResponseHeaderSource? Parse(string expression, out string? error)
+    {
+        error = null;
+        var e = expression.Trim();
+        const string Header = "integration.response.header.";
+        const string Body = "integration.response.body";
+        if (e.StartsWith(Header, StringComparison.Ordinal) && e.Length > Header.Length)
+        {
+            return new ResponseHeaderSource(null, e[Header.Length..], null);
+        }
+        if (e == Body)
+        {
+            return new ResponseHeaderSource(null, null, null);
+        }
+        if (e.StartsWith(Body + ".", StringComparison.Ordinal) && e.Length > Body.Length + 1)
+        {
+            var path = JsonPathExpression.Compile("$." + e[(Body.Length + 1)..], out var pathError);
+            if (path is null)
+            {
+                error = $"'{expression}' is not a JSONPath expression: {pathError}";
+                return null;
+            }
+            return new ResponseHeaderSource(null, null, path);
+        }
+        if (e.StartsWith("integration.response.", StringComparison.Ordinal))
+        {
+            error = $"'{expression}' is not integration.response.header.Name, integration.response.body or integration.response.body.JSONPath";
+            return null;
+        }
+        var request = ParameterSource.Parse(e, out error);
+        return request is null ? null : new ResponseHeaderSource(request, null, null);
+    }
+
+    /// <summary>The value for this request and integration response; null when absent (the header is then left out).</summary>
+    public string? Resolve(RequestContext context, IntegrationResult result)
+    {
+        if (_request is not null)
+        {
+            return _request.Resolve(context);
+        }
+        if (_header is not null)
+        {
+            return result.Header(_header);
+        }
+        if (_path is null)
+        {
+            return result.Text;
+        }
+        if (result.Json is not { } root || !_path.TrySelectSingle(root, out var selected))
+        {
+            return null;
+        }
+        return selected.ValueKind switch
+        {
+            JsonValueKind.String => selected.GetString(),
+            JsonValueKind.Null => null,
+            _ => JsonValues.ToCompactString(selected),
+        };
     }
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Tollgate.Gateway.Integrations.Mapping;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Responses;
@@ -11,82 +11,45 @@ namespace Tollgate.Gateway.Integrations;
 
 /// <summary>
 /// <c>MOCK</c>: no backend. The request template (chosen by Content-Type, with the passthrough
-/// rule) yields <c>{"statusCode": N}</c>; N picks the integration response by selection pattern;
-/// that response's parameters and template make the answer. Templates are used as written: the
-/// Velocity engine renders them once it lands, without changing this flow.
+/// rule), rendered with Velocity, yields <c>{"statusCode": N}</c>; N picks the integration
+/// response by selection pattern; that response's parameters and template make the answer.
 /// </summary>
-internal sealed class MockIntegration(
-    (string ContentType, string Template)[] requestTemplates,
-    PassthroughBehavior passthrough,
-    IntegrationResponseSet responses,
-    string location,
-    ILogger logger) : IIntegration
+internal sealed class MockIntegration(RequestMapping request, ResponseMapping responses, string location, ILogger logger) : IIntegration
 {
     public async ValueTask<GatewayError?> InvokeAsync(RequestContext context)
     {
-        var request = context.Http.Request;
-        var chosen = TemplateSelection.ByContentType(request.ContentType, requestTemplates);
-        if (chosen is null && Refuses(request.ContentType))
+        var (mapped, error) = await request.MapAsync(context, passthroughNeedsBody: false);
+        if (mapped is null)
         {
-            return GatewayError.Of(GatewayResponseType.UNSUPPORTED_MEDIA_TYPE);
+            return error;
         }
-
         var status = 200;
-        if (chosen is { Template: var template } && !string.IsNullOrWhiteSpace(template))
+        if (mapped.Templated && !IsBlank(mapped.Body.Span) && !TryReadStatusCode(mapped.Body.Span, out status))
         {
-            if (!TryReadStatusCode(template, out status))
-            {
-                logger.LogError("{RequestId} {Location}: the MOCK request template does not give a JSON object with a numeric statusCode.", context.RequestId, location);
-                return GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR);
-            }
-        }
-        context.IntegrationStatus = status;
-
-        var entry = responses.Select(status.ToString(CultureInfo.InvariantCulture));
-        if (entry is null)
-        {
-            logger.LogError("{RequestId} {Location}: no integration response matches status {Status} and there is no default.", context.RequestId, location, status);
+            context.IntegrationError = "the MOCK request template did not give a JSON object with a numeric statusCode";
+            logger.LogError("{RequestId} {Location}: the MOCK request template does not give a JSON object with a numeric statusCode.", context.RequestId, location);
             return GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR);
         }
-
-        var response = context.Http.Response;
-        response.StatusCode = entry.StatusCode;
-        foreach (var (header, source) in entry.Headers)
-        {
-            if (source.Resolve(context) is { } value)
-            {
-                response.Headers[header] = value;
-            }
-        }
-        var body = TemplateSelection.ByAccept(request.Headers.Accept.ToString(), entry.Templates);
-        response.ContentType = body?.ContentType ?? TemplateSelection.Json;
-        var bytes = Encoding.UTF8.GetBytes(body?.Template ?? "");
-        response.ContentLength = bytes.Length;
-        if (!HttpMethods.IsHead(request.Method) && bytes.Length > 0)
-        {
-            await response.Body.WriteAsync(bytes, context.Http.RequestAborted);
-        }
-        return null;
+        context.IntegrationStatus = status;
+        context.IntegrationLatencyMs = 0;
+        return await responses.WriteAsync(context, IntegrationResult.Mock(status), status.ToString(CultureInfo.InvariantCulture));
     }
 
-    private bool Refuses(string? contentType) => passthrough switch
-    {
-        PassthroughBehavior.Never => true,
-        PassthroughBehavior.WhenNoTemplates => requestTemplates.Length > 0,
-        _ => false,
-    };
+    private static bool IsBlank(ReadOnlySpan<byte> text) => text.Trim(" \t\r\n"u8).IsEmpty;
 
-    internal static bool TryReadStatusCode(string template, out int status)
+    internal static bool TryReadStatusCode(string template, out int status) => TryReadStatusCode(Encoding.UTF8.GetBytes(template), out status);
+
+    internal static bool TryReadStatusCode(ReadOnlySpan<byte> json, out int status)
     {
         status = 200;
         try
         {
-            using var document = JsonDocument.Parse(template);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (!JsonElement.TryParseValue(ref reader, out var parsed) || parsed is not { ValueKind: JsonValueKind.Object } root)
             {
                 return false;
             }
-            if (!document.RootElement.TryGetProperty("statusCode", out var code))
+            if (!root.TryGetProperty("statusCode", out var code))
             {
                 return true;
             }

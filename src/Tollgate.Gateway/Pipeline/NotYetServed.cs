@@ -7,8 +7,7 @@ namespace Tollgate.Gateway.Pipeline;
 /// <summary>
 /// Placeholders for features that are imported and kept but not enforced yet. Security features
 /// fail closed: a method that requires an API key or an authorizer answers 500
-/// <c>API_CONFIGURATION_ERROR</c> rather than let callers through unchecked. Request validation
-/// is not a guard of access, so it is skipped with a warning.
+/// <c>API_CONFIGURATION_ERROR</c> rather than let callers through unchecked.
 /// </summary>
 internal static class NotYetServed
 {
@@ -31,17 +30,6 @@ internal static class NotYetServed
         var what = $"authorization type {c.Method.AuthorizationType}" + (c.Method.AuthorizerId is { } id ? $" (authorizer '{id}')" : "");
         c.Diagnostics.Warning(c.Location, $"uses {what}, which is not served yet, so this method answers 500 API_CONFIGURATION_ERROR.");
         return new RefusingPolicy(c.LoggerFactory.CreateLogger("Tollgate.Pipeline"), c.Location, what + " is not served yet");
-    }
-
-    public static IRequestPolicy? Validators(MethodCompilation c)
-    {
-        var name = c.Method.RequestValidatorId ?? c.Api.DefaultRequestValidator;
-        if (name is not null && c.Api.RequestValidators.TryGetValue(name, out var validator)
-            && (validator.ValidateRequestBody || validator.ValidateRequestParameters))
-        {
-            c.Diagnostics.Warning(c.Location, $"request validator '{name}' is not served yet; requests reach the integration unvalidated.");
-        }
-        return null;
     }
 
     private sealed class RefusingPolicy(ILogger logger, string location, string reason) : IRequestPolicy

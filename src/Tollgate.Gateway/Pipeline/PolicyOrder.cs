@@ -32,6 +32,30 @@ internal sealed record MethodCompilation(
     GatewayServices Services)
 {
     public ILoggerFactory LoggerFactory => Services.LoggerFactory;
+
+    /// <summary>The whole configuration (e.g. its Lambda endpoints).</summary>
+    public GatewayConfig Config { get; init; } = new();
+
+    /// <summary>What the methods of one API share in one compilation (e.g. the API's compiled models).</summary>
+    public ApiCompilationCache Shared { get; init; } = new();
+}
+
+/// <summary>Values compiled once per API per snapshot and shared by its methods' policies and integrations.</summary>
+internal sealed class ApiCompilationCache
+{
+    private readonly Dictionary<string, object> _items = new(StringComparer.Ordinal);
+
+    public T GetOrAdd<T>(string key, Func<T> create)
+        where T : class
+    {
+        if (_items.TryGetValue(key, out var existing))
+        {
+            return (T)existing;
+        }
+        var created = create();
+        _items[key] = created;
+        return created;
+    }
 }
 
 /// <summary>One row of the policy order table.</summary>

@@ -64,6 +64,19 @@ internal sealed class RequestContext
 
     public long IntegrationLatencyMs { get; set; } = -1;
 
+    /// <summary>
+    /// The request body once a stage had to read it (validation, mapping templates, Lambda
+    /// events); later stages use this copy instead of reading the stream again. Null: not read.
+    /// </summary>
+    public RequestBody? Body { get; set; }
+
+    /// <summary>
+    /// <c>$context.authorizer</c>: what the authorizer established, as JSON-like values (strings,
+    /// numbers, booleans, nested dictionaries and lists), e.g. <c>principalId</c> and the context
+    /// of a Lambda authorizer or <c>claims</c> of a JWT. Null when no authorizer ran.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? Authorizer { get; set; }
+
     public string HttpMethod => Http.Request.Method;
 
     public string SourceIp => Http.Connection.RemoteIpAddress?.ToString() ?? "";
@@ -141,10 +154,31 @@ internal sealed class RequestContext
             "integration.error" => IntegrationError ?? "",
             "integration.latency" or "integrationLatency" =>
                 IntegrationLatencyMs < 0 ? "" : IntegrationLatencyMs.ToString(CultureInfo.InvariantCulture),
+            _ when name.StartsWith("authorizer.", StringComparison.Ordinal) => AuthorizerValue(name["authorizer.".Length..]),
             _ => null,
         };
         value = result ?? "";
         return result is not null;
+    }
+
+    private string? AuthorizerValue(string key)
+    {
+        object? current = Authorizer;
+        foreach (var part in key.Split('.'))
+        {
+            if (current is not IReadOnlyDictionary<string, object?> map || !map.TryGetValue(part, out current))
+            {
+                return null;
+            }
+        }
+        return current switch
+        {
+            null => null,
+            string s => s,
+            bool b => b ? "true" : "false",
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => JsonSerializer.Serialize(current),
+        };
     }
 
     private string HostWithoutPort() => Http.Request.Host.Host;

@@ -1,0 +1,146 @@
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Tollgate.Gateway.Forwarding;
+using Tollgate.Gateway.Integrations.Mapping;
+using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Responses;
+
+namespace Tollgate.Gateway.Integrations.Lambda;
+
+/// <summary>
+/// <c>AWS_PROXY</c> to Lambda: the request becomes a proxy event (payload 1.0 or 2.0), the
+/// function's result becomes the response. A function error or a malformed result is 502
+/// <c>{"message": "Internal server error"}</c>, a timeout 504, as in API Gateway.
+/// </summary>
+internal sealed class LambdaProxyIntegration(
+    LambdaTarget target,
+    bool payloadV2,
+    ApiProtocol protocol,
+    ImmutableArray<string> binaryMediaTypes,
+    string accountId,
+    string location,
+    ILogger logger) : IIntegration
+{
+    internal static readonly GatewayError BadGateway = GatewayError.Of(GatewayResponseType.DEFAULT_5XX, "Internal server error", 502);
+
+    public async ValueTask<GatewayError?> InvokeAsync(RequestContext context)
+    {
+        var (body, tooLarge) = await RequestBody.GetAsync(context);
+        if (body is null)
+        {
+            return tooLarge;
+        }
+        var request = context.Http.Request;
+        var binary = protocol == ApiProtocol.Http
+            ? body.Length > 0 && !TextMediaTypes.IsText(request.ContentType)
+            : MediaTypes.IsBinary(binaryMediaTypes, request.ContentType);
+        var fullPath = RawPath(context.Http);
+        var path = context.DomainName is null ? Uri.UnescapeDataString(context.ResourceRelativePath) : Uri.UnescapeDataString(fullPath);
+        var input = new ProxyEventInput(body, binary, path, fullPath, accountId);
+        var payload = payloadV2 ? ProxyEventV2.Write(context, input) : ProxyEventV1.Write(context, input);
+
+        var (result, error) = await target.InvokeAsync(context, payload);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (result.Outcome == LambdaOutcome.FunctionError)
+        {
+            context.IntegrationError = ErrorMessage(result.Payload) ?? result.FunctionError;
+            logger.LogError("{RequestId} {Location}: the function failed ({Kind}): {Message}", context.RequestId, location, result.FunctionError, context.IntegrationError);
+            return BadGateway;
+        }
+        var response = ProxyResponse.Parse(result.Payload, payloadV2, out var problem);
+        if (response is null)
+        {
+            context.IntegrationError = "Malformed Lambda proxy response";
+            logger.LogError("{RequestId} {Location}: malformed Lambda proxy response: {Problem}.", context.RequestId, location, problem);
+            return BadGateway;
+        }
+        return await WriteAsync(context, response);
+    }
+
+    private async ValueTask<GatewayError?> WriteAsync(RequestContext context, ProxyResponse proxy)
+    {
+        var http = context.Http;
+        string? contentType = null;
+        foreach (var (name, value) in proxy.Headers)
+        {
+            if (string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                contentType = value;
+            }
+        }
+        // HTTP APIs always decode; REST APIs only when the client accepts, or the function returns, a binary media type.
+        var decode = protocol == ApiProtocol.Http
+            || MediaTypes.IsBinary(binaryMediaTypes, MediaTypes.FirstAccepted(http.Request.Headers.Accept.ToString()))
+            || MediaTypes.IsBinary(binaryMediaTypes, contentType);
+        if (!proxy.TryGetBodyBytes(decode, out var bytes))
+        {
+            context.IntegrationError = "Malformed Lambda proxy response";
+            logger.LogError("{RequestId} {Location}: malformed Lambda proxy response: isBase64Encoded, but the body is not base64.", context.RequestId, location);
+            return BadGateway;
+        }
+
+        var response = http.Response;
+        response.StatusCode = proxy.StatusCode;
+        var headers = response.Headers;
+        foreach (var (name, value) in proxy.Headers)
+        {
+            if (HeaderRules.IsHopByHop(name) || string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            var target = protocol == ApiProtocol.Rest && HeaderRules.IsRemapped(name) ? "x-amzn-Remapped-" + name : name;
+            headers.Append(target, value);
+        }
+        foreach (var cookie in proxy.Cookies)
+        {
+            headers.Append("Set-Cookie", cookie);
+        }
+        if (contentType is null)
+        {
+            headers.ContentType = "application/json";
+        }
+        response.ContentLength = bytes.Length;
+        if (!HttpMethods.IsHead(http.Request.Method) && bytes.Length > 0)
+        {
+            await response.Body.WriteAsync(bytes, http.RequestAborted);
+        }
+        return null;
+    }
+
+    internal static string? ErrorMessage(byte[] payload)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("errorMessage", out var message)
+                && message.ValueKind == JsonValueKind.String
+                ? message.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return payload.Length == 0 ? null : Encoding.UTF8.GetString(payload);
+        }
+    }
+
+    /// <summary>The path as the client sent it (still percent-encoded), without the query.</summary>
+    internal static string RawPath(HttpContext http)
+    {
+        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (!string.IsNullOrEmpty(raw) && raw[0] == '/')
+        {
+            var query = raw.IndexOf('?', StringComparison.Ordinal);
+            return query < 0 ? raw : raw[..query];
+        }
+        return http.Request.PathBase.Add(http.Request.Path).ToUriComponent();
+    }
+}

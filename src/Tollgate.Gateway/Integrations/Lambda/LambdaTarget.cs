@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Logging;
+using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Responses;
+
+namespace Tollgate.Gateway.Integrations.Lambda;
+
+/// <summary>
+/// The Lambda function of an <c>AWS</c> or <c>AWS_PROXY</c> integration, with its Invoke API
+/// endpoint resolved when the config is compiled. A function name with
+/// <c>${stageVariables.name}</c> is completed per request from the stage.
+/// </summary>
+internal sealed class LambdaTarget
+{
+    private readonly string _function;
+    private readonly Uri _endpoint;
+    private readonly LambdaSettings _settings;
+    private readonly TimeSpan _timeout;
+    private readonly LambdaClient _client;
+    private readonly TimeProvider _time;
+    private readonly string _location;
+    private readonly ILogger _logger;
+
+    private LambdaTarget(string function, Uri endpoint, LambdaSettings settings, TimeSpan timeout, LambdaClient client, TimeProvider time, string location, ILogger logger)
+    {
+        _time = time;
+        _function = function;
+        _endpoint = endpoint;
+        _settings = settings;
+        _timeout = timeout;
+        _client = client;
+        _location = location;
+        _logger = logger;
+    }
+
+    /// <summary>True when the URI names a Lambda function (as opposed to another AWS service).</summary>
+    public static bool IsLambdaUri(string? uri) => LambdaFunctions.TryGetFunction(uri, out _);
+
+    /// <summary>Resolves function and endpoint; null after reporting the problem as a config error naming the method.</summary>
+    public static LambdaTarget? Compile(MethodCompilation c, Integration integration, ILogger logger)
+    {
+        if (!LambdaFunctions.TryGetFunction(integration.Uri, out var function))
+        {
+            c.Diagnostics.Error(c.Location, $"integration uri '{integration.Uri}' does not name a Lambda function (arn:aws:apigateway:{{region}}:lambda:path/2015-03-31/functions/{{function}}/invocations).");
+            return null;
+        }
+        var endpoint = LambdaFunctions.Endpoint(c.Config.Lambda, function, out var problem);
+        if (endpoint is null)
+        {
+            c.Diagnostics.Error(c.Location, problem + ".");
+            return null;
+        }
+        return new LambdaTarget(function, endpoint, c.Config.Lambda, TimeSpan.FromMilliseconds(integration.TimeoutInMillis), c.Services.Lambda, c.Services.Time, c.Location, logger);
+    }
+
+    /// <summary>
+    /// Invokes the function and records <c>$context.integration.*</c>. The error is set when the
+    /// call did not reach a function result: 504 on timeout, 500 when the Invoke API refused it,
+    /// 504 <c>INTEGRATION_FAILURE</c> when it could not be reached.
+    /// </summary>
+    public async ValueTask<(LambdaResult Result, GatewayError? Error)> InvokeAsync(RequestContext context, byte[] payload)
+    {
+        var function = _function;
+        var endpoint = _endpoint;
+        if (function.Contains("${stageVariables.", StringComparison.Ordinal))
+        {
+            function = ExpandStageVariables(function, context);
+            endpoint = LambdaFunctions.Endpoint(_settings, function, out _) ?? _endpoint;
+        }
+        var time = _time;
+        var started = time.GetTimestamp();
+        var result = await _client.InvokeAsync(endpoint, function, payload, _timeout, _settings.Credentials, context.Http.RequestAborted);
+        context.IntegrationLatencyMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
+        context.IntegrationStatus = result.StatusCode == 0 ? null : result.StatusCode;
+        switch (result.Outcome)
+        {
+            case LambdaOutcome.Timeout:
+                context.IntegrationError = "Endpoint request timed out";
+                _logger.LogWarning("{RequestId} {Location}: {Message}.", context.RequestId, _location, result.Message);
+                return (result, GatewayError.Of(GatewayResponseType.INTEGRATION_TIMEOUT));
+            case LambdaOutcome.Failed:
+                context.IntegrationError = result.Message;
+                _logger.LogError("{RequestId} {Location}: Lambda invocation failed: {Message}.", context.RequestId, _location, result.Message);
+                return (result, result.StatusCode == 0
+                    ? GatewayError.Of(GatewayResponseType.INTEGRATION_FAILURE)
+                    : GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR));
+            default:
+                return (result, null);
+        }
+    }
+
+    private static string ExpandStageVariables(string text, RequestContext context)
+    {
+        const string Open = "${stageVariables.";
+        var sb = new System.Text.StringBuilder(text.Length);
+        var i = 0;
+        while (i < text.Length)
+        {
+            var start = text.IndexOf(Open, i, StringComparison.Ordinal);
+            var close = start < 0 ? -1 : text.IndexOf('}', start);
+            if (start < 0 || close < 0)
+            {
+                sb.Append(text, i, text.Length - i);
+                break;
+            }
+            sb.Append(text, i, start - i);
+            sb.Append(context.GetStageVariable(text[(start + Open.Length)..close]) ?? "");
+            i = close + 1;
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,198 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Tollgate.Gateway.Pipeline;
+
+namespace Tollgate.Gateway.Integrations.Lambda;
+
+/// <summary>The pieces the 1.0 and 2.0 proxy events share.</summary>
+internal static class ProxyEventParts
+{
+    public static void WriteHeaders(Utf8JsonWriter json, IHeaderDictionary headers, bool lowerCase, bool multiValue, string? skip = null)
+    {
+        var name = multiValue ? "multiValueHeaders" : "headers";
+        if (headers.Count == 0)
+        {
+            json.WriteNull(name);
+            return;
+        }
+        json.WriteStartObject(name);
+        foreach (var (key, values) in headers)
+        {
+            if (skip is not null && string.Equals(key, skip, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            var property = lowerCase ? key.ToLowerInvariant() : key;
+            if (multiValue)
+            {
+                json.WriteStartArray(property);
+                foreach (var value in values)
+                {
+                    json.WriteStringValue(value);
+                }
+                json.WriteEndArray();
+            }
+            else if (lowerCase)
+            {
+                // Payload 2.0: repeated values joined with commas.
+                json.WriteString(property, values.ToString());
+            }
+            else
+            {
+                // Payload 1.0: the last value of a repeated header.
+                json.WriteString(property, values.Count > 0 ? values[^1] : "");
+            }
+        }
+        json.WriteEndObject();
+    }
+
+    public static void WriteQuery(Utf8JsonWriter json, IQueryCollection query, string name, bool multiValue, bool joinWithCommas)
+    {
+        if (query.Count == 0)
+        {
+            if (!joinWithCommas)
+            {
+                json.WriteNull(name);
+            }
+            return;
+        }
+        json.WriteStartObject(name);
+        foreach (var (key, values) in query)
+        {
+            if (multiValue)
+            {
+                json.WriteStartArray(key);
+                foreach (var value in values)
+                {
+                    json.WriteStringValue(value);
+                }
+                json.WriteEndArray();
+            }
+            else
+            {
+                json.WriteString(key, joinWithCommas ? string.Join(',', values.ToArray()) : values.Count > 0 ? values[^1] : "");
+            }
+        }
+        json.WriteEndObject();
+    }
+
+    public static void WritePathParameters(Utf8JsonWriter json, RequestContext context, bool nullWhenNone)
+    {
+        var names = context.Method?.PathParameterNames ?? [];
+        if (names.Length == 0)
+        {
+            if (nullWhenNone)
+            {
+                json.WriteNull("pathParameters");
+            }
+            return;
+        }
+        json.WriteStartObject("pathParameters");
+        foreach (var name in names)
+        {
+            json.WriteString(name, context.GetPathParameter(name));
+        }
+        json.WriteEndObject();
+    }
+
+    public static void WriteStageVariables(Utf8JsonWriter json, RequestContext context, bool nullWhenNone)
+    {
+        var variables = context.Stage?.Variables;
+        if (variables is null || variables.Count == 0)
+        {
+            if (nullWhenNone)
+            {
+                json.WriteNull("stageVariables");
+            }
+            return;
+        }
+        json.WriteStartObject("stageVariables");
+        foreach (var (key, value) in variables)
+        {
+            json.WriteString(key, value);
+        }
+        json.WriteEndObject();
+    }
+
+    public static void WriteBody(Utf8JsonWriter json, ProxyEventInput input, bool omitWhenEmpty = false)
+    {
+        if (input.Body.Length == 0)
+        {
+            if (!omitWhenEmpty)
+            {
+                json.WriteNull("body");
+            }
+        }
+        else if (input.IsBinary)
+        {
+            json.WriteBase64String("body", input.Body.Span);
+        }
+        else
+        {
+            json.WriteString("body", input.Body.Text);
+        }
+        json.WriteBoolean("isBase64Encoded", input.IsBinary && input.Body.Length > 0);
+    }
+
+    /// <summary>Writes JSON-like values: strings, numbers, booleans, dictionaries, lists, JSON elements.</summary>
+    public static void WriteValue(Utf8JsonWriter json, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                json.WriteNullValue();
+                break;
+            case string s:
+                json.WriteStringValue(s);
+                break;
+            case bool b:
+                json.WriteBooleanValue(b);
+                break;
+            case int i:
+                json.WriteNumberValue(i);
+                break;
+            case long l:
+                json.WriteNumberValue(l);
+                break;
+            case double d:
+                json.WriteNumberValue(d);
+                break;
+            case decimal m:
+                json.WriteNumberValue(m);
+                break;
+            case JsonElement e:
+                e.WriteTo(json);
+                break;
+            case IEnumerable<KeyValuePair<string, object?>> map:
+                json.WriteStartObject();
+                foreach (var (k, v) in map)
+                {
+                    json.WritePropertyName(k);
+                    WriteValue(json, v);
+                }
+                json.WriteEndObject();
+                break;
+            case IEnumerable<KeyValuePair<string, string>> strings:
+                json.WriteStartObject();
+                foreach (var (k, v) in strings)
+                {
+                    json.WriteString(k, v);
+                }
+                json.WriteEndObject();
+                break;
+            case IEnumerable items:
+                json.WriteStartArray();
+                foreach (var item in items)
+                {
+                    WriteValue(json, item);
+                }
+                json.WriteEndArray();
+                break;
+            default:
+                json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Templates.ApiGateway;
+using Tollgate.Gateway.Templates.Engine;
+
+namespace Tollgate.Gateway.Integrations.Mapping;
+
+/// <summary>
+/// The root variables of one render against one request: <c>$input</c> (over
+/// <paramref name="body"/>: the request body for request templates, the integration's response
+/// body for response templates), <c>$context</c>, <c>$stageVariables</c> and <c>$util</c>. Each is
+/// built on first use, so a template that reads only <c>$input.body</c> builds nothing else.
+/// </summary>
+internal sealed class MappingScope(RequestContext context, string body) : ITemplateScope
+{
+    private InputVariable? _input;
+    private ContextVariable? _context;
+    private TemplateMap? _stageVariables;
+    private TemplateMap? _requestOverride;
+    private TemplateMap? _responseOverride;
+
+    public TemplateMap RequestOverride => _requestOverride ??= NewOverride(request: true);
+
+    public TemplateMap ResponseOverride => _responseOverride ??= NewOverride(request: false);
+
+    public bool TryGetRoot(string name, out TemplateValue value)
+    {
+        switch (name)
+        {
+            case "input":
+                value = TemplateValue.From(_input ??= new InputVariable(
+                    body, RequestView.Path(context), RequestView.Query(context.Http.Request.Query), RequestView.Headers(context.Http.Request.Headers)));
+                return true;
+            case "context":
+                value = TemplateValue.From(_context ??= new ContextVariable(context, this));
+                return true;
+            case "stageVariables":
+                value = TemplateValue.From(_stageVariables ??= TemplateMap.FromStrings(context.Stage?.Variables));
+                return true;
+            case "util":
+                value = TemplateValue.From(UtilVariable.Instance);
+                return true;
+            default:
+                value = TemplateValue.Null;
+                return false;
+        }
+    }
+
+    /// <summary>Header, query string and path values a request template set under <c>$context.requestOverride</c>; null when none.</summary>
+    public OverrideValues? RequestOverrides() => _requestOverride is { } map
+        ? new OverrideValues(Strings(map, "header"), Strings(map, "querystring"), Strings(map, "path"), null)
+        : null;
+
+    /// <summary>Status and headers a template set under <c>$context.responseOverride</c>; null when none.</summary>
+    public OverrideValues? ResponseOverrides()
+    {
+        if (_responseOverride is not { } map)
+        {
+            return null;
+        }
+        var value = map.Get("status");
+        int? status = null;
+        if (value.TryGetInt32(out var number))
+        {
+            status = number;
+        }
+        else if (value.IsString && int.TryParse(value.AsString, NumberStyles.None, CultureInfo.InvariantCulture, out number))
+        {
+            status = number;
+        }
+        return new OverrideValues(Strings(map, "header"), null, null, status is >= 100 and <= 599 ? status : null);
+    }
+
+    private static TemplateMap NewOverride(bool request)
+    {
+        var map = new TemplateMap();
+        map.GetOrAddMap("header");
+        if (request)
+        {
+            map.GetOrAddMap("querystring");
+            map.GetOrAddMap("path");
+        }
+        return map;
+    }
+
+    private static List<KeyValuePair<string, string>>? Strings(TemplateMap parent, string name)
+    {
+        if (parent.Get(name) is not { Kind: TemplateValueKind.Map } map || map.AsMap.Count == 0)
+        {
+            return null;
+        }
+        var result = new List<KeyValuePair<string, string>>(map.AsMap.Count);
+        foreach (var (key, value) in map.AsMap.Items)
+        {
+            if (value.IsNull)
+            {
+                continue;
+            }
+            if (value.Kind == TemplateValueKind.List)
+            {
+                var parts = new List<string>(value.AsList.Count);
+                foreach (var item in value.AsList.Items)
+                {
+                    parts.Add(item.ToString());
+                }
+                result.Add(new(key, string.Join(',', parts)));
+                continue;
+            }
+            result.Add(new(key, value.ToString()));
+        }
+        return result;
+    }
+}
+
+/// <summary>What a template's <c>requestOverride</c> or <c>responseOverride</c> set; a list value is joined with commas.</summary>
+internal sealed record OverrideValues(
+    List<KeyValuePair<string, string>>? Headers,
+    List<KeyValuePair<string, string>>? QueryString,
+    List<KeyValuePair<string, string>>? Path,
+    int? Status);
