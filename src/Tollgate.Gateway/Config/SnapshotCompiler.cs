@@ -1,6 +1,7 @@
 using Tollgate.Gateway.Integrations;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Routing;
 
@@ -15,11 +16,12 @@ internal static class SnapshotCompiler
 {
     public static GatewaySnapshot? Compile(GatewayConfig config, GatewayServices services, DiagnosticBag diagnostics, string fingerprint = "")
     {
+        var usage = UsageCompiler.Compile(config, services.Usage.PlanStartDay, diagnostics);
         var apis = new Dictionary<string, Dictionary<string, CompiledStage>>(StringComparer.Ordinal);
         var stagesByName = new Dictionary<string, CompiledStage>(StringComparer.Ordinal);
         foreach (var api in config.Apis)
         {
-            var compiled = CompileApi(api, config.Server, services, diagnostics);
+            var compiled = CompileApi(api, config.Server, services, usage, diagnostics);
             var stages = new Dictionary<string, CompiledStage>(StringComparer.Ordinal);
             foreach (var stage in api.Stages)
             {
@@ -58,10 +60,10 @@ internal static class SnapshotCompiler
             return null;
         }
         var warnings = diagnostics.Items.Where(d => d.Severity == DiagnosticSeverity.Warning).ToArray();
-        return new GatewaySnapshot(config, new RequestRouter(domains, apis, stagesByName), warnings, fingerprint);
+        return new GatewaySnapshot(config, new RequestRouter(domains, apis, stagesByName), warnings, fingerprint) { Usage = usage };
     }
 
-    private static CompiledApi CompileApi(Api api, ServerSettings server, GatewayServices services, DiagnosticBag diagnostics)
+    private static CompiledApi CompileApi(Api api, ServerSettings server, GatewayServices services, UsageSnapshot usage, DiagnosticBag diagnostics)
     {
         var apiLocation = $"API '{api.Id}'";
         var routes = new RouteTable();
@@ -75,7 +77,7 @@ internal static class SnapshotCompiler
             foreach (var (_, method) in resource.Methods)
             {
                 var location = $"{apiLocation}, method '{method.HttpMethod} {resource.Path}'";
-                var compilation = new MethodCompilation(api, resource, method, location, diagnostics, services);
+                var compilation = new MethodCompilation(api, resource, method, location, diagnostics, services) { Usage = usage };
                 var policies = PolicyOrder.Build(compilation);
                 var integration = IntegrationFactory.Create(compilation, server.MaxRequestBodyBytes);
                 routes.Add(resource.Path, new CompiledMethod(method, resource.Path, PathParameterNames(resource.Path), policies, integration));

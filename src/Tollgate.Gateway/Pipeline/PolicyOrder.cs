@@ -32,6 +32,9 @@ internal sealed record MethodCompilation(
     GatewayServices Services)
 {
     public ILoggerFactory LoggerFactory => Services.LoggerFactory;
+
+    /// <summary>The config's compiled keys, plans and throttle chains (part of the snapshot being built).</summary>
+    public UsageSnapshot? Usage { get; init; }
 }
 
 /// <summary>One row of the policy order table.</summary>
