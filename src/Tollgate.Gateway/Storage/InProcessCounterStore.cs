@@ -30,15 +30,17 @@ internal sealed class InProcessCounterStore : ICounterStore
     private readonly Lock _flushGate = new();
     private readonly ITimer _timer;
     private readonly long _sweepEveryTicks;
+    private readonly Action<Exception>? _flushFailed;
     private long _ticks;
     private List<DailyUsage>? _unwritten;
     private bool _disposed;
 
     public InProcessCounterStore(TimeProvider time, IUsageStore? durable = null, TimeSpan? flushInterval = null,
-        TimeSpan? sweepInterval = null)
+        TimeSpan? sweepInterval = null, Action<Exception>? flushFailed = null)
     {
         _time = time;
         _durable = durable;
+        _flushFailed = flushFailed;
         var flush = flushInterval ?? TimeSpan.FromSeconds(1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(flush, TimeSpan.Zero, nameof(flushInterval));
         _sweepEveryTicks = Math.Max(1, (long)((sweepInterval ?? TimeSpan.FromMinutes(1)) / flush));
@@ -216,10 +218,15 @@ internal sealed class InProcessCounterStore : ICounterStore
 #pragma warning restore CA1031
             {
                 _unwritten = batch;
+                var first = LastFlushError is null;
                 LastFlushError = e;
                 if (rethrow)
                 {
                     throw;
+                }
+                if (first)
+                {
+                    _flushFailed?.Invoke(e);
                 }
             }
         }

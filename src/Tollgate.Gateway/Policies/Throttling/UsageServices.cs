@@ -22,7 +22,9 @@ internal sealed class UsageServices : IDisposable
     /// <param name="time">The clock of buckets, quota periods and the flush loop.</param>
     /// <param name="dataDirectory">Where <see cref="DatabaseFileName"/> lives (created if needed); null keeps usage in memory only.</param>
     /// <param name="flushInterval">How often counts are written; default 1 s.</param>
-    public UsageServices(TimeProvider time, string? dataDirectory = null, TimeSpan? flushInterval = null)
+    /// <param name="flushFailed">Told when background writes start failing (the counts are kept and retried).</param>
+    public UsageServices(TimeProvider time, string? dataDirectory = null, TimeSpan? flushInterval = null,
+        Action<Exception>? flushFailed = null)
     {
         _time = time;
         if (dataDirectory is not null)
@@ -30,7 +32,7 @@ internal sealed class UsageServices : IDisposable
             DatabasePath = Path.GetFullPath(Path.Combine(dataDirectory, DatabaseFileName));
             _store = new SqliteUsageStore(DatabasePath);
         }
-        _counters = new InProcessCounterStore(time, _store, flushInterval);
+        _counters = new InProcessCounterStore(time, _store, flushInterval, flushFailed: flushFailed);
         Gate = new UsageGate(_counters);
     }
 
