@@ -89,7 +89,7 @@ internal sealed class InProcessCounterStore : ICounterStore
         while (true)
         {
             var counter = _quotas.GetOrAdd(key, static k => new QuotaCounter(k));
-            lock (counter.Gate)
+            lock (counter)
             {
                 if (counter.Retired)
                 {
@@ -121,7 +121,7 @@ internal sealed class InProcessCounterStore : ICounterStore
         foreach (var entry in _quotas)
         {
             var counter = entry.Value;
-            lock (counter.Gate)
+            lock (counter)
             {
                 if (!counter.CanRetire(today))
                 {
@@ -199,7 +199,7 @@ internal sealed class InProcessCounterStore : ICounterStore
             _unwritten = null;
             foreach (var counter in _quotas.Values)
             {
-                lock (counter.Gate)
+                lock (counter)
                 {
                     counter.Collect(batch);
                 }
@@ -236,10 +236,13 @@ internal sealed class InProcessCounterStore : ICounterStore
 
     private readonly record struct QuotaKey(string PlanId, string KeyId, int Period);
 
-    /// <summary>One key's count under one plan: the current quota period and today's not yet written requests.</summary>
+    /// <summary>
+    /// One key's count under one plan: the current quota period and today's not yet written requests.
+    /// Callers lock the counter itself: a separate lock object would be one more cache miss per
+    /// request when 100,000 keys' counters do not fit in the cache.
+    /// </summary>
     private sealed class QuotaCounter(QuotaKey key)
     {
-        public readonly Lock Gate = new();
         public bool Retired;
         private bool _loaded;
         private DateOnly _periodStart;
