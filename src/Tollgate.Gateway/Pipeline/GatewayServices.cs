@@ -20,7 +20,7 @@ internal sealed class GatewayServices(TimeProvider time, ILoggerFactory loggerFa
     /// <summary>Throttle buckets, quota counters and the usage store. Default: in memory only (the server sets the durable one).</summary>
     public UsageServices Usage
     {
-        get => LazyInitializer.EnsureInitialized(ref _usage, () => new UsageServices(Time));
+        get => _usage ?? LazyInitializer.EnsureInitialized(ref _usage, () => new UsageServices(Time));
         init => _usage = value;
     }
 

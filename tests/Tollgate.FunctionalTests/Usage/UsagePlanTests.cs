@@ -190,6 +190,36 @@ public sealed class UsagePlanTests
     }
 
     [Fact]
+    public async Task ParallelClientsOnOneKey_AdmitExactlyBurstThenExactlyQuota()
+    {
+        await using var backend = await TestBackend.StartAsync();
+        await using var gateway = await RunningGateway.StartAsync(Orders(backend.Url,
+            gold: p => p with { Throttle = Limit(0.001, 30) },
+            silver: p => p with { Quota = new QuotaSettings { Limit = 25, Period = QuotaPeriod.Month } }));
+
+        async Task<int[]> Flood(string key, int count)
+        {
+            var tasks = new Task<int>[count];
+            for (var i = 0; i < count; i++)
+            {
+                tasks[i] = Task.Run(async () =>
+                {
+                    using var response = await GetAsync(gateway, "/live/orders", key);
+                    return (int)response.StatusCode;
+                });
+            }
+            return await Task.WhenAll(tasks);
+        }
+
+        var throttled = await Flood(KeyA, 120);
+        Assert.Equal(30, throttled.Count(s => s == 200));
+        Assert.Equal(90, throttled.Count(s => s == 429));
+        var quota = await Flood(KeyB, 100);
+        Assert.Equal(25, quota.Count(s => s == 200));
+        Assert.Equal(75, quota.Count(s => s == 429));
+    }
+
+    [Fact]
     public async Task Logs_NeverContainKeyValues()
     {
         await using var backend = await TestBackend.StartAsync();
