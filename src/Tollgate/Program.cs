@@ -13,6 +13,7 @@ internal static class Program
             ServeCommand.Create(),
             ValidateCommand.Create(),
             SampleBackendCommand.Create(),
+            UsageCommand.Create(),
         };
         // The host handles Ctrl-C and SIGTERM itself, draining requests in flight before it exits.
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

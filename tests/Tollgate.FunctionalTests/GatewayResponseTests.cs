@@ -163,7 +163,7 @@ public sealed class GatewayResponseTests
     }
 
     [Fact]
-    public async Task SecuredMethod_FailsClosedUntilItsFeatureIsServed()
+    public async Task ApiKeyMethod_NoKeysConfigured_Answers403Forbidden()
     {
         var api = Api("k", "prod", Resource("/k", ("GET", Mock("{}"))));
         var method = api.Resources[0].Methods["GET"];
@@ -173,8 +173,9 @@ public sealed class GatewayResponseTests
         };
         await using var gateway = await RunningGateway.StartAsync(Config(api));
         using var response = await gateway.Client.GetAsync("/prod/k");
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Contains(gateway.Server.Warnings, w => w.Message.Contains("API keys are not served yet", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("{\"message\":\"Forbidden\"}", await response.Content.ReadAsStringAsync());
+        Assert.Equal("ForbiddenException", response.Headers.GetValues("x-amzn-ErrorType").Single());
     }
 
     [Fact]

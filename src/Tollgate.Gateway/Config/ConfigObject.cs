@@ -91,6 +91,58 @@ internal sealed class ConfigObject
         return null;
     }
 
+    /// <summary>A number (integer or fraction); null when absent, with an error when it is not a finite number.</summary>
+    public double? Number(string key)
+    {
+        if (!TryGet(key, out var value))
+        {
+            return null;
+        }
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number))
+        {
+            return number;
+        }
+        WrongType(key, "a number", value);
+        return null;
+    }
+
+    public bool? Boolean(string key)
+    {
+        if (!TryGet(key, out var value))
+        {
+            return null;
+        }
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return value.GetBoolean();
+        }
+        WrongType(key, "true or false", value);
+        return null;
+    }
+
+    /// <summary>A map whose values are objects (<c>key: { ... }</c>), each wrapped with its name; values that are not objects are reported.</summary>
+    public IEnumerable<(string Name, ConfigObject Value)> ObjectMap(string key)
+    {
+        if (!TryGet(key, out var value))
+        {
+            return [];
+        }
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            WrongType(key, "an object", value);
+            return [];
+        }
+        var items = new List<(string, ConfigObject)>();
+        foreach (var property in value.EnumerateObject())
+        {
+            if (From(property.Value, _label, $"{Child(key)}[\"{property.Name}\"]", _diagnostics) is { } item)
+            {
+                items.Add((property.Name, item));
+            }
+        }
+        return items;
+    }
+
     /// <summary>The items of a list with their paths; empty (with an error if the key is there) when it is not one.</summary>
     public IEnumerable<(JsonElement Item, string Path)> List(string key, bool required = false)
     {

@@ -18,6 +18,9 @@ internal sealed class GatewaySnapshot(GatewayConfig config, RequestRouter router
 
     /// <summary>A hash of the sources it was built from; an unchanged source is not recompiled.</summary>
     public string Fingerprint { get; } = fingerprint;
+
+    /// <summary>The compiled API keys, usage plans and throttle chains; swapped with the rest.</summary>
+    public Policies.Throttling.UsageSnapshot? Usage { get; init; }
 }
 
 /// <summary>Holds the snapshot in use. Reads are one volatile load; a swap is one volatile store.</summary>

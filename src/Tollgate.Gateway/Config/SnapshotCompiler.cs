@@ -2,6 +2,7 @@ using Tollgate.Gateway.Integrations;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Cors;
+using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Routing;
 
@@ -16,11 +17,12 @@ internal static class SnapshotCompiler
 {
     public static GatewaySnapshot? Compile(GatewayConfig config, GatewayServices services, DiagnosticBag diagnostics, string fingerprint = "")
     {
+        var usage = UsageCompiler.Compile(config, services.Usage.PlanStartDay, diagnostics);
         var apis = new Dictionary<string, Dictionary<string, CompiledStage>>(StringComparer.Ordinal);
         var stagesByName = new Dictionary<string, CompiledStage>(StringComparer.Ordinal);
         foreach (var api in config.Apis)
         {
-            var compiled = CompileApi(api, config, services, diagnostics);
+            var compiled = CompileApi(api, config, services, usage, diagnostics);
             var stages = new Dictionary<string, CompiledStage>(StringComparer.Ordinal);
             foreach (var stage in api.Stages)
             {
@@ -62,10 +64,10 @@ internal static class SnapshotCompiler
             return null;
         }
         var warnings = diagnostics.Items.Where(d => d.Severity == DiagnosticSeverity.Warning).ToArray();
-        return new GatewaySnapshot(config, new RequestRouter(domains, apis, stagesByName), warnings, fingerprint);
+        return new GatewaySnapshot(config, new RequestRouter(domains, apis, stagesByName), warnings, fingerprint) { Usage = usage };
     }
 
-    private static CompiledApi CompileApi(Api api, GatewayConfig config, GatewayServices services, DiagnosticBag diagnostics)
+    private static CompiledApi CompileApi(Api api, GatewayConfig config, GatewayServices services, UsageSnapshot usage, DiagnosticBag diagnostics)
     {
         var server = config.Server;
         var shared = new ApiCompilationCache();
@@ -80,7 +82,7 @@ internal static class SnapshotCompiler
                 var location = isDefaultRoute
                     ? $"{apiLocation}, route '$default'"
                     : $"{apiLocation}, method '{method.HttpMethod} {resource.Path}'";
-                var compilation = new MethodCompilation(api, resource, method, location, diagnostics, services) { Config = config, Shared = shared };
+                var compilation = new MethodCompilation(api, resource, method, location, diagnostics, services) { Config = config, Shared = shared, Usage = usage };
                 var policies = PolicyOrder.Build(compilation);
                 var integration = IntegrationFactory.Create(compilation, server.MaxRequestBodyBytes);
                 var compiled = new CompiledMethod(method, resource.Path, isDefaultRoute ? [] : PathParameterNames(resource.Path), policies, integration);

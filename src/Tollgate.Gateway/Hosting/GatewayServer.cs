@@ -9,6 +9,7 @@ using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Integrations.Lambda;
 using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Policies.Throttling;
 
 namespace Tollgate.Gateway.Hosting;
 
@@ -29,6 +30,12 @@ internal sealed record GatewayServerOptions
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>
+    /// The directory of the usage database (<c>tollgate.db</c>): usage per key and day, quotas
+    /// across restarts. Null: usage is kept in memory only (tests, and embedders that want no file).
+    /// </summary>
+    public string? DataDirectory { get; init; }
 
     /// <summary>Extra logging set-up (tests capture logs through it).</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
@@ -102,13 +109,28 @@ internal sealed class GatewayServer : IAsyncDisposable
         });
         var forwarder = new HttpForwarder(options.Time, loggerFactory.CreateLogger<HttpForwarder>());
         var lambda = new LambdaClient(options.Time, loggerFactory.CreateLogger<LambdaClient>());
-        var services = new GatewayServices(options.Time, loggerFactory, forwarder, lambda);
+        UsageServices usage;
+        try
+        {
+            var usageLogger = loggerFactory.CreateLogger("Tollgate.Usage");
+            usage = new UsageServices(options.Time, options.DataDirectory, flushFailed: e =>
+                usageLogger.LogError("Writing usage to the database failed; the counts are kept and retried every second: {Message}", e.Message));
+        }
+        catch
+        {
+            forwarder.Dispose();
+            lambda.Dispose();
+            loggerFactory.Dispose();
+            throw;
+        }
+        var services = new GatewayServices(options.Time, loggerFactory, forwarder, lambda) { Usage = usage };
 
         var initial = ConfigReloader.LoadInitial(options.Source, services, out var load);
         if (initial is null)
         {
             forwarder.Dispose();
             lambda.Dispose();
+            usage.Dispose();
             loggerFactory.Dispose();
             throw new InvalidConfigException(load.Diagnostics);
         }
@@ -137,6 +159,12 @@ internal sealed class GatewayServer : IAsyncDisposable
         var lifetimeLogger = loggerFactory.CreateLogger("Tollgate.Server");
         app.Lifetime.ApplicationStopping.Register(() => lifetimeLogger.LogInformation(
             "Shutting down: no new connections; finishing requests in flight (up to {Seconds} s).", config.Server.DrainTimeout.TotalSeconds));
+        // Requests have drained by now: write the last counts before the process goes.
+        app.Lifetime.ApplicationStopped.Register(() => FlushUsage(usage, lifetimeLogger));
+        if (usage.DatabasePath is { } database)
+        {
+            lifetimeLogger.LogInformation("Usage is recorded in {Database}.", database);
+        }
         await app.StartAsync(cancellationToken);
         if (options.Watch)
         {
@@ -157,6 +185,21 @@ internal sealed class GatewayServer : IAsyncDisposable
         await _app.DisposeAsync();
         _forwarder.Dispose();
         Services.Lambda.Dispose();
+        Services.Usage.Dispose();
         _loggerFactory.Dispose();
+    }
+
+    private static void FlushUsage(UsageServices usage, ILogger logger)
+    {
+        try
+        {
+            usage.FlushAsync().AsTask().GetAwaiter().GetResult();
+        }
+#pragma warning disable CA1031 // Shutdown goes on; Dispose tries once more and the counts stay in memory until then.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            logger.LogError("Writing usage at shutdown failed: {Message}", e.Message);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Integrations.Lambda;
+using Tollgate.Gateway.Policies.Throttling;
 
 namespace Tollgate.Gateway.Pipeline;
 
@@ -15,4 +16,13 @@ internal sealed class GatewayServices(TimeProvider time, ILoggerFactory loggerFa
 
     /// <summary>Invokes Lambda functions (authorizers and Lambda integrations).</summary>
     public LambdaClient Lambda { get; } = lambda;
+
+    /// <summary>Throttle buckets, quota counters and the usage store. Default: in memory only (the server sets the durable one).</summary>
+    public UsageServices Usage
+    {
+        get => _usage ?? LazyInitializer.EnsureInitialized(ref _usage, () => new UsageServices(Time));
+        init => _usage = value;
+    }
+
+    private UsageServices? _usage;
 }

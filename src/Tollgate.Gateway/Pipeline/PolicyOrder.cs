@@ -38,6 +38,9 @@ internal sealed record MethodCompilation(
 
     /// <summary>What the methods of one API share in one compilation (e.g. the API's compiled models).</summary>
     public ApiCompilationCache Shared { get; init; } = new();
+
+    /// <summary>The config's compiled keys, plans and throttle chains (part of the snapshot being built).</summary>
+    public UsageSnapshot? Usage { get; init; }
 }
 
 /// <summary>Values compiled once per API per snapshot and shared by its methods' policies and integrations.</summary>

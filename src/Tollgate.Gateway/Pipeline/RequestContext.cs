@@ -49,9 +49,20 @@ internal sealed class RequestContext
     /// <summary>The custom domain the request came in on, if any.</summary>
     public string? DomainName { get; set; }
 
+    /// <summary><c>$context.identity.apiKey</c>: the API key value of a method that requires one, once accepted.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary><c>$context.identity.apiKeyId</c>: the accepted API key's id.</summary>
     public string? ApiKeyId { get; set; }
+
+    /// <summary>
+    /// The <c>usageIdentifierKey</c> a Lambda authorizer returned: the API key of an API whose key
+    /// source is <c>AUTHORIZER</c>. Set by the authorizer, read by the API key policy.
+    /// </summary>
+    public string? UsageIdentifierKey { get; set; }
+
+    /// <summary>The accepted key's usage plan on this stage; set by the API key policy, read by throttling.</summary>
+    public Policies.Throttling.StagePlan? UsagePlan { get; set; }
 
     /// <summary>Why the gateway answers itself; set when a policy or integration fails.</summary>
     public GatewayError? Error { get; set; }

@@ -13,6 +13,9 @@ internal interface IUsageStore
     /// <summary>The day the plan was first served, recording <paramref name="today"/> if it never was.</summary>
     DateOnly GetOrAddPlanStart(string planId, DateOnly today);
 
+    /// <summary>The day the plan was first served; null if it never was (reading usage records nothing).</summary>
+    DateOnly? FindPlanStart(string planId);
+
     /// <summary>Requests of a key under a plan from <paramref name="from"/> to <paramref name="to"/>, both included.</summary>
     long SumUsed(string planId, string keyId, DateOnly from, DateOnly to);
 

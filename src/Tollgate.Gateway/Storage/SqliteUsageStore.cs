@@ -82,6 +82,17 @@ internal sealed class SqliteUsageStore : IUsageStore, IDisposable
         }
     }
 
+    public DateOnly? FindPlanStart(string planId)
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT first_day FROM usage_plan WHERE plan_id = $plan;";
+            command.Parameters.AddWithValue("$plan", planId);
+            return command.ExecuteScalar() is string day ? Parse(day) : null;
+        }
+    }
+
     public long SumUsed(string planId, string keyId, DateOnly from, DateOnly to)
     {
         lock (_gate)

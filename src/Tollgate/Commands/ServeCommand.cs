@@ -20,10 +20,12 @@ internal static class ServeCommand
             Description = "Trace, Debug, Information, Warning or Error.",
             DefaultValueFactory = _ => LogLevel.Information,
         };
+        var dataDir = DataDirectoryOption.Create();
         var command = new Command("serve", "Serve the APIs of a config file or an OpenAPI export; reload when the files change.");
         config.AddTo(command);
         command.Options.Add(listen);
         command.Options.Add(logLevel);
+        command.Options.Add(dataDir);
         command.SetAction(async (result, cancellationToken) =>
         {
             if (config.Read(result, Console.Error) is not var (path, options))
@@ -38,7 +40,13 @@ internal static class ServeCommand
                     Source = () => ConfigOptions.Load(path, options),
                     Listen = result.GetValue(listen) ?? [],
                     MinimumLogLevel = result.GetValue(logLevel),
+                    DataDirectory = DataDirectoryOption.Resolve(result, dataDir, path),
                 }, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                Console.Error.WriteLine($"{path}: not served: cannot open the usage database: {e.Message}");
+                return 1;
             }
             catch (InvalidConfigException e)
             {

@@ -30,17 +30,21 @@ public sealed class RunningGateway : IAsyncDisposable
     internal static async Task<RunningGateway> StartAsync(GatewayConfig config) =>
         await StartAsync(() => new ConfigLoad(config, [], []));
 
-    internal static async Task<RunningGateway> StartAsync(Func<ConfigLoad> source, bool watch = false)
+    internal static Task<RunningGateway> StartAsync(Func<ConfigLoad> source, bool watch = false) =>
+        StartAsync(source, options => options with { Watch = watch });
+
+    /// <summary>Starts with options of the test's own (data directory, clock, log level) over the defaults.</summary>
+    internal static async Task<RunningGateway> StartAsync(Func<ConfigLoad> source, Func<GatewayServerOptions, GatewayServerOptions> configure)
     {
         var logs = new CapturingLoggerProvider();
-        var server = await GatewayServer.StartAsync(new GatewayServerOptions
+        var server = await GatewayServer.StartAsync(configure(new GatewayServerOptions
         {
             Source = source,
             Listen = ["http://127.0.0.1:0"],
-            Watch = watch,
+            Watch = false,
             MinimumLogLevel = LogLevel.Information,
             ConfigureLogging = b => b.AddProvider(logs),
-        });
+        }));
         return new RunningGateway(server, logs);
     }
 

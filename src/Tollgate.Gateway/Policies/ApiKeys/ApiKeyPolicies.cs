@@ -1,9 +1,102 @@
+using Microsoft.Extensions.Logging;
+using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Policies.Throttling;
+using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Policies.ApiKeys;
 
 /// <summary>The API key row of <see cref="PolicyOrder"/>.</summary>
 internal static class ApiKeyPolicies
 {
-    public static IRequestPolicy? Create(MethodCompilation c) => NotYetServed.ApiKeys(c);
+    public static IRequestPolicy? Create(MethodCompilation c)
+    {
+        if (!c.Method.ApiKeyRequired)
+        {
+            return null;
+        }
+        if (c.Usage is not { } usage)
+        {
+            return NotYetServed.ApiKeys(c);
+        }
+        var fromAuthorizer = c.Api.ApiKeySource == ApiKeySource.Authorizer;
+        if (fromAuthorizer && !string.Equals(c.Method.AuthorizationType, "CUSTOM", StringComparison.OrdinalIgnoreCase))
+        {
+            c.Diagnostics.Warning(c.Location,
+                "requires an API key from the authorizer (API key source AUTHORIZER) but has no Lambda authorizer; every request answers 403 Forbidden.");
+        }
+        var stages = new StageUsage?[c.Api.Stages.Length];
+        var names = new string[stages.Length];
+        for (var i = 0; i < stages.Length; i++)
+        {
+            names[i] = c.Api.Stages[i].StageName;
+            stages[i] = usage.FindStage(c.Api.Id, names[i]);
+        }
+        return new ApiKeyPolicy(usage.Keys, names, stages, fromAuthorizer, c.LoggerFactory.CreateLogger("Tollgate.ApiKeys"), c.Location);
+    }
+}
+
+/// <summary>
+/// Checks the API key of a method that requires one: from the <c>x-api-key</c> header (key source
+/// <c>HEADER</c>) or from the authorizer's <c>usageIdentifierKey</c> (<c>AUTHORIZER</c>). A key that
+/// is missing, unknown, disabled or in no usage plan of the stage gets 403 <c>{"message":"Forbidden"}</c>
+/// (<c>INVALID_API_KEY</c>), as in API Gateway, which does not say which. An accepted key sets
+/// <c>$context.identity.apiKey</c>, <c>apiKeyId</c> and the plan that throttling applies.
+/// </summary>
+internal sealed class ApiKeyPolicy(
+    ApiKeyTable keys,
+    string[] stageNames,
+    StageUsage?[] stages,
+    bool fromAuthorizer,
+    ILogger logger,
+    string location) : IRequestPolicy
+{
+    /// <summary>The header API Gateway reads keys from (key source <c>HEADER</c>).</summary>
+    public const string HeaderName = "x-api-key";
+
+    private static readonly GatewayError Forbidden = GatewayError.Of(GatewayResponseType.INVALID_API_KEY);
+
+    public ValueTask<GatewayError?> InvokeAsync(RequestContext context)
+    {
+        var stage = FindStage(context.Stage?.StageName);
+        string? value = fromAuthorizer ? context.UsageIdentifierKey : HeaderValue(context);
+        if (stage is null)
+        {
+            return ValueTask.FromResult<GatewayError?>(Forbidden);
+        }
+        var check = keys.Check(stage, value);
+        if (!check.Accepted)
+        {
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                // A prefix at most: key values never reach a log.
+                logger.LogDebug("{RequestId} {Location}: API key {Key} refused: {Reason}.",
+                    context.RequestId, location, ApiKeyRedaction.Prefix(value), check.Outcome);
+            }
+            return ValueTask.FromResult<GatewayError?>(Forbidden);
+        }
+        context.ApiKey = value;
+        context.ApiKeyId = check.Key!.Id;
+        context.UsagePlan = check.Plan;
+        return default;
+    }
+
+    private static string? HeaderValue(RequestContext context)
+    {
+        var values = context.Http.Request.Headers[HeaderName];
+        // A repeated header is not a key API Gateway would accept; Check refuses the joined value.
+        return values.Count == 0 ? null : values.ToString();
+    }
+
+    private StageUsage? FindStage(string? name)
+    {
+        for (var i = 0; i < stageNames.Length; i++)
+        {
+            if (string.Equals(stageNames[i], name, StringComparison.Ordinal))
+            {
+                return stages[i];
+            }
+        }
+        return null;
+    }
 }
