@@ -19,7 +19,7 @@ internal static class SnapshotCompiler
         var stagesByName = new Dictionary<string, CompiledStage>(StringComparer.Ordinal);
         foreach (var api in config.Apis)
         {
-            var compiled = CompileApi(api, config.Server, services, diagnostics);
+            var compiled = CompileApi(api, config, services, diagnostics);
             var stages = new Dictionary<string, CompiledStage>(StringComparer.Ordinal);
             foreach (var stage in api.Stages)
             {
@@ -61,8 +61,9 @@ internal static class SnapshotCompiler
         return new GatewaySnapshot(config, new RequestRouter(domains, apis, stagesByName), warnings, fingerprint);
     }
 
-    private static CompiledApi CompileApi(Api api, ServerSettings server, GatewayServices services, DiagnosticBag diagnostics)
+    private static CompiledApi CompileApi(Api api, GatewayConfig config, GatewayServices services, DiagnosticBag diagnostics)
     {
+        var server = config.Server;
         var apiLocation = $"API '{api.Id}'";
         var routes = new RouteTable();
         foreach (var resource in api.Resources)
@@ -75,7 +76,7 @@ internal static class SnapshotCompiler
             foreach (var (_, method) in resource.Methods)
             {
                 var location = $"{apiLocation}, method '{method.HttpMethod} {resource.Path}'";
-                var compilation = new MethodCompilation(api, resource, method, location, diagnostics, services);
+                var compilation = new MethodCompilation(api, resource, method, location, diagnostics, services) { Config = config };
                 var policies = PolicyOrder.Build(compilation);
                 var integration = IntegrationFactory.Create(compilation, server.MaxRequestBodyBytes);
                 routes.Add(resource.Path, new CompiledMethod(method, resource.Path, PathParameterNames(resource.Path), policies, integration));

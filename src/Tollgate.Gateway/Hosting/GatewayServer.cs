@@ -109,11 +109,14 @@ internal sealed class GatewayServer : IAsyncDisposable
         {
             forwarder.Dispose();
             lambda.Dispose();
+            services.Authorizers.Dispose();
             loggerFactory.Dispose();
             throw new InvalidConfigException(load.Diagnostics);
         }
         var config = initial.Config;
         var snapshots = new SnapshotHolder(initial);
+        // lambda.credentials: sign invocations with SigV4 in the region of the config in use.
+        lambda.Signer = new LambdaSigner(options.Time, () => snapshots.Current.Config.Region).SignAsync;
         var reloader = new ConfigReloader(options.Source, snapshots, services, options.ReloadDebounce);
 
         var listen = options.Listen.Count > 0 ? options.Listen
@@ -157,6 +160,7 @@ internal sealed class GatewayServer : IAsyncDisposable
         await _app.DisposeAsync();
         _forwarder.Dispose();
         Services.Lambda.Dispose();
+        Services.Authorizers.Dispose();
         _loggerFactory.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Integrations.Lambda;
+using Tollgate.Gateway.Policies.Authorizers;
 
 namespace Tollgate.Gateway.Pipeline;
 
@@ -15,4 +16,7 @@ internal sealed class GatewayServices(TimeProvider time, ILoggerFactory loggerFa
 
     /// <summary>Invokes Lambda functions (authorizers and Lambda integrations).</summary>
     public LambdaClient Lambda { get; } = lambda;
+
+    /// <summary>JWKS keys and the Lambda authorizer result cache, kept across reloads.</summary>
+    public AuthorizerServices Authorizers { get; } = new(time);
 }

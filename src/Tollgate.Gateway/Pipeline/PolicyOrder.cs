@@ -32,6 +32,9 @@ internal sealed record MethodCompilation(
     GatewayServices Services)
 {
     public ILoggerFactory LoggerFactory => Services.LoggerFactory;
+
+    /// <summary>The whole configuration being compiled (gateway-wide settings such as region, IAM and Lambda).</summary>
+    public required GatewayConfig Config { get; init; }
 }
 
 /// <summary>One row of the policy order table.</summary>

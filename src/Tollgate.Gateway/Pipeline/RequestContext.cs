@@ -10,7 +10,7 @@ namespace Tollgate.Gateway.Pipeline;
 /// templates, parameter mappings, access logs and integrations alike (DESIGN.md, principle 5).
 /// One instance per request, filled in as the request moves through the pipeline.
 /// </summary>
-internal sealed class RequestContext
+internal sealed partial class RequestContext
 {
     private string[]? _decodedPathValues;
 
@@ -134,14 +134,14 @@ internal sealed class RequestContext
             "identity.apiKey" => ApiKey ?? "",
             "identity.apiKeyId" => ApiKeyId ?? "",
             "error.message" => Error?.Message ?? "",
-            "error.messageString" => JsonSerializer.Serialize(Error?.Message ?? ""),
+            "error.messageString" => Error is { MessageIsNull: true } ? "null" : JsonSerializer.Serialize(Error?.Message ?? ""),
             "error.responseType" => Error is null ? "" : Error.Type.ToString(),
             "error.validationErrorString" => ValidationErrorString ?? "",
             "integration.status" or "integrationStatus" => IntegrationStatus?.ToString(CultureInfo.InvariantCulture) ?? "",
             "integration.error" => IntegrationError ?? "",
             "integration.latency" or "integrationLatency" =>
                 IntegrationLatencyMs < 0 ? "" : IntegrationLatencyMs.ToString(CultureInfo.InvariantCulture),
-            _ => null,
+            _ => AuthorizationVariable(name),
         };
         value = result ?? "";
         return result is not null;

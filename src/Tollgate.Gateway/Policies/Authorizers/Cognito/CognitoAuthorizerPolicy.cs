@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Policies.Authorizers.Jwt;
+using Tollgate.Gateway.Responses;
+
+namespace Tollgate.Gateway.Policies.Authorizers.Cognito;
+
+/// <summary>
+/// A REST <c>COGNITO_USER_POOLS</c> authorizer (and the HTTP API <c>JWT</c> authorizer, which
+/// shares the validator): the token from the identity source header is validated against the
+/// pool's JWKS, and its claims reach <c>$context.authorizer.claims.*</c>. A missing or bad token
+/// gives 401 <c>{"message":"Unauthorized"}</c>; keys that cannot be loaded give 500.
+/// </summary>
+internal sealed class CognitoAuthorizerPolicy(
+    string name, string header, JwtAuthorizerSettings settings, ImmutableArray<string> scopes, JwtValidator validator, ILogger logger)
+    : IRequestPolicy
+{
+    public async ValueTask<GatewayError?> InvokeAsync(RequestContext context)
+    {
+        var headers = context.Http.Request.Headers;
+        var token = headers.TryGetValue(header, out var values) && values.Count > 0 ? values[^1] : null;
+        var result = await validator.ValidateAsync(token, settings, scopes, context.Http.RequestAborted);
+        if (result.Succeeded)
+        {
+            var claims = result.Claims!;
+            context.Authorizer = new AuthorizerValues(
+                claims.TryGetValue("sub", out var sub) ? sub : null, AuthorizerValues.NoContext, claims, result.Scopes);
+            return null;
+        }
+        var failure = result.Failure!;
+        if (failure.StatusCode >= 500)
+        {
+            logger.LogError("{RequestId} authorizer '{Authorizer}': {Reason}.", context.RequestId, name, failure.Reason);
+        }
+        else
+        {
+            logger.LogDebug("{RequestId} authorizer '{Authorizer}': refused: {Reason}.", context.RequestId, name, failure.Reason);
+        }
+        return AuthorizerErrors.From(failure);
+    }
+}
