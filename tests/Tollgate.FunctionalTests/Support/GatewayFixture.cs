@@ -30,7 +30,10 @@ public sealed class RunningGateway : IAsyncDisposable
     internal static async Task<RunningGateway> StartAsync(GatewayConfig config) =>
         await StartAsync(() => new ConfigLoad(config, [], []));
 
-    internal static async Task<RunningGateway> StartAsync(Func<ConfigLoad> source, bool watch = false)
+    internal static async Task<RunningGateway> StartAsync(GatewayConfig config, TimeProvider time) =>
+        await StartAsync(() => new ConfigLoad(config, [], []), time: time);
+
+    internal static async Task<RunningGateway> StartAsync(Func<ConfigLoad> source, bool watch = false, TimeProvider? time = null)
     {
         var logs = new CapturingLoggerProvider();
         var server = await GatewayServer.StartAsync(new GatewayServerOptions
@@ -38,6 +41,7 @@ public sealed class RunningGateway : IAsyncDisposable
             Source = source,
             Listen = ["http://127.0.0.1:0"],
             Watch = watch,
+            Time = time ?? TimeProvider.System,
             MinimumLogLevel = LogLevel.Information,
             ConfigureLogging = b => b.AddProvider(logs),
         });
