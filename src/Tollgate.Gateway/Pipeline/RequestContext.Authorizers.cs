@@ -4,7 +4,7 @@ using Tollgate.Gateway.Model;
 namespace Tollgate.Gateway.Pipeline;
 
 /// <summary>What an authorizer established about the caller: <c>$context.authorizer.*</c>.</summary>
-/// <param name="PrincipalId">The Lambda authorizer's <c>principalId</c> (<c>$context.authorizer.principalId</c>); for Cognito, the token's <c>sub</c>.</param>
+/// <param name="PrincipalId">The Lambda authorizer's <c>principalId</c> (<c>$context.authorizer.principalId</c>); null for token authorizers.</param>
 /// <param name="Context">The Lambda authorizer's <c>context</c> values as strings (<c>$context.authorizer.key</c>).</param>
 /// <param name="Claims">A Cognito or JWT token's claims as strings (<c>$context.authorizer.claims.key</c>); null for Lambda authorizers.</param>
 /// <param name="Scopes">A JWT authorizer's token scopes; empty when none.</param>

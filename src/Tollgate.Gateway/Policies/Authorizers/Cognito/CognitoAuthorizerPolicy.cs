@@ -23,9 +23,7 @@ internal sealed class CognitoAuthorizerPolicy(
         var result = await validator.ValidateAsync(token, settings, scopes, context.Http.RequestAborted);
         if (result.Succeeded)
         {
-            var claims = result.Claims!;
-            context.Authorizer = new AuthorizerValues(
-                claims.TryGetValue("sub", out var sub) ? sub : null, AuthorizerValues.NoContext, claims, result.Scopes);
+            context.Authorizer = new AuthorizerValues(null, AuthorizerValues.NoContext, result.Claims, result.Scopes);
             return null;
         }
         var failure = result.Failure!;
