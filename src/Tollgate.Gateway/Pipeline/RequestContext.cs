@@ -12,6 +12,9 @@ namespace Tollgate.Gateway.Pipeline;
 /// </summary>
 internal sealed partial class RequestContext
 {
+    // AWS writes messages as plain JSON strings: quotes and '<' stay as they are (only what JSON requires is escaped).
+    private static readonly JsonSerializerOptions MessageJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private string[]? _decodedPathValues;
 
     public RequestContext(HttpContext http, string requestId, DateTimeOffset requestTime, long startTimestamp)
@@ -134,7 +137,7 @@ internal sealed partial class RequestContext
             "identity.apiKey" => ApiKey ?? "",
             "identity.apiKeyId" => ApiKeyId ?? "",
             "error.message" => Error?.Message ?? "",
-            "error.messageString" => Error is { MessageIsNull: true } ? "null" : JsonSerializer.Serialize(Error?.Message ?? ""),
+            "error.messageString" => Error is { MessageIsNull: true } ? "null" : JsonSerializer.Serialize(Error?.Message ?? "", MessageJson),
             "error.responseType" => Error is null ? "" : Error.Type.ToString(),
             "error.validationErrorString" => ValidationErrorString ?? "",
             "integration.status" or "integrationStatus" => IntegrationStatus?.ToString(CultureInfo.InvariantCulture) ?? "",
