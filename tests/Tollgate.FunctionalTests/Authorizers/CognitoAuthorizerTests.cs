@@ -123,4 +123,21 @@ public sealed class CognitoAuthorizerTests(JwtTestFixture tokens) : IClassFixtur
             await AssertErrorAsync(await gateway.Client.SendAsync(Get(tokens.Token("cognitoId"))), 500, "{\"message\":null}", "AuthorizerConfigurationException");
         }
     }
+
+    [Fact]
+    public async Task Jwt_IssuerDiscoveryAudienceAndScopes()
+    {
+        var clock = new FakeTimeProvider(JwtTestFixture.Now);
+        await using var backend = await TestBackend.StartAsync();
+        var jwt = new Authorizer { Name = "jwt", Type = "jwt", IdentitySource = "$request.header.Authorization", JwtIssuer = tokens.Issuer, JwtAudience = [JwtTestFixture.Audience] };
+        await using var gateway = await RunningGateway.StartAsync(Config(backend.Url, jwt, "JWT", scopes: ["orders/write", "orders/read"]), clock);
+
+        var echo = await EchoAsync(await gateway.Client.SendAsync(Get("Bearer " + tokens.Token("rs256"))));
+        Assert.Equal("user-123", Header(echo, "X-Sub"));
+        await EchoAsync(await gateway.Client.SendAsync(Get(tokens.Token("clientIdOnly"))));
+        await AssertErrorAsync(await gateway.Client.SendAsync(Get(tokens.Token("wrongAudience"))), 401, Unauthorized, "UnauthorizedException");
+        await AssertErrorAsync(await gateway.Client.SendAsync(Get(tokens.Token("wrongIssuer"))), 401, Unauthorized, "UnauthorizedException");
+        // A valid token without any of the method's scopes.
+        await AssertErrorAsync(await gateway.Client.SendAsync(Get(tokens.Token("es256"))), 403, "{\"message\":\"Forbidden\"}", "AccessDeniedException");
+    }
 }

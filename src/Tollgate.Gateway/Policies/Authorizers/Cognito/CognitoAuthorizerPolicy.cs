@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
+using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Authorizers.Jwt;
 using Tollgate.Gateway.Responses;
@@ -10,12 +11,16 @@ namespace Tollgate.Gateway.Policies.Authorizers.Cognito;
 /// A REST <c>COGNITO_USER_POOLS</c> authorizer (and the HTTP API <c>JWT</c> authorizer, which
 /// shares the validator): the token from the identity source header is validated against the
 /// pool's JWKS, and its claims reach <c>$context.authorizer.claims.*</c>. A missing or bad token
-/// gives 401 <c>{"message":"Unauthorized"}</c>; keys that cannot be loaded give 500.
+/// gives 401 <c>{"message":"Unauthorized"}</c>; keys that cannot be loaded give 500. A JWT
+/// authorizer's valid token that has none of the method's scopes gives 403 <c>{"message":"Forbidden"}</c>.
 /// </summary>
 internal sealed class CognitoAuthorizerPolicy(
     string name, string header, JwtAuthorizerSettings settings, ImmutableArray<string> scopes, JwtValidator validator, ILogger logger)
     : IRequestPolicy
 {
+    /// <summary>JWT authorizers answer a valid token without any of the method's scopes with 403 Forbidden (Cognito ones with 401).</summary>
+    private static readonly GatewayError Forbidden = GatewayError.Of(GatewayResponseType.ACCESS_DENIED, "Forbidden");
+
     public async ValueTask<GatewayError?> InvokeAsync(RequestContext context)
     {
         var headers = context.Http.Request.Headers;
@@ -25,6 +30,10 @@ internal sealed class CognitoAuthorizerPolicy(
         {
             context.Authorizer = new AuthorizerValues(null, AuthorizerValues.NoContext, result.Claims, result.Scopes);
             return null;
+        }
+        if (result.Reason == JwtFailureReason.MissingScope && settings.Kind == JwtAuthorizerKind.Jwt)
+        {
+            return Forbidden;
         }
         var failure = result.Failure!;
         if (failure.StatusCode >= 500)
