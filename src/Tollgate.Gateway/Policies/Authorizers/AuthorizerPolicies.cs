@@ -57,6 +57,11 @@ internal static class AuthorizerPolicies
 
     private static IRequestPolicy? CreateLambda(MethodCompilation c, Authorizer authorizer, string location, ILogger logger)
     {
+        if (c.Api.Protocol == ApiProtocol.Http)
+        {
+            // Payload 2.0 and simple responses are not served yet: fail closed (500) with a warning.
+            return NotYetServed.Authorizers(c);
+        }
         var isToken = authorizer.Type == "token";
         var sources = IdentitySources.Compile(authorizer.IdentitySource, isToken, location, c.Diagnostics);
         if (!LambdaFunctions.TryGetFunction(authorizer.AuthorizerUri, out var function))
