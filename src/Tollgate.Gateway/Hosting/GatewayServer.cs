@@ -131,11 +131,14 @@ internal sealed class GatewayServer : IAsyncDisposable
             forwarder.Dispose();
             lambda.Dispose();
             usage.Dispose();
+            services.Authorizers.Dispose();
             loggerFactory.Dispose();
             throw new InvalidConfigException(load.Diagnostics);
         }
         var config = initial.Config;
         var snapshots = new SnapshotHolder(initial);
+        // lambda.credentials: sign invocations with SigV4 in the region of the config in use.
+        lambda.Signer = new LambdaSigner(options.Time, () => snapshots.Current.Config.Region).SignAsync;
         var reloader = new ConfigReloader(options.Source, snapshots, services, options.ReloadDebounce);
 
         var listen = options.Listen.Count > 0 ? options.Listen
@@ -186,6 +189,7 @@ internal sealed class GatewayServer : IAsyncDisposable
         _forwarder.Dispose();
         Services.Lambda.Dispose();
         Services.Usage.Dispose();
+        Services.Authorizers.Dispose();
         _loggerFactory.Dispose();
     }
 

@@ -88,7 +88,7 @@ internal static class IntegrationFactory
             payloadFormatVersion == "2.0",
             c.Api.Protocol,
             c.Api.BinaryMediaTypes,
-            c.Config.Iam.AccountId,
+            c.Config.AccountId,
             c.Location,
             logger);
     }

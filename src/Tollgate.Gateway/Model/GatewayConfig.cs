@@ -10,6 +10,23 @@ namespace Tollgate.Gateway.Model;
 /// </summary>
 public sealed record GatewayConfig
 {
+    /// <summary>The account id used when none is configured: <c>000000000000</c>.</summary>
+    public const string DefaultAccountId = "000000000000";
+
+    /// <summary>
+    /// The region this gateway stands for, for example <c>eu-west-1</c>: the region of method ARNs
+    /// (<c>arn:aws:execute-api:{region}:...</c>) and the region SigV4 signatures must be scoped to.
+    /// Null: signatures may name any region, and method ARNs take the region of the caller's
+    /// credential scope (<c>us-east-1</c> for Lambda authorizers).
+    /// </summary>
+    public string? Region { get; init; }
+
+    /// <summary>
+    /// The account that owns the APIs: in method ARNs and <c>$context.accountId</c>. Twelve digits;
+    /// default <c>000000000000</c>.
+    /// </summary>
+    public string AccountId { get; init; } = DefaultAccountId;
+
     /// <summary>The APIs, in the order they were declared. Ids are unique.</summary>
     public ImmutableArray<Api> Apis { get; init; } = [];
 

@@ -10,21 +10,8 @@ namespace Tollgate.Gateway.Model;
 /// </summary>
 public sealed record IamSettings
 {
-    /// <summary>The account id used in method ARNs when none is given: <c>000000000000</c>.</summary>
-    public const string DefaultAccountId = "000000000000";
-
     /// <summary>The principals, in the order they were declared. Access key ids are unique across all of them.</summary>
     public ImmutableArray<IamPrincipal> Principals { get; init; } = [];
-
-    /// <summary>
-    /// The region this gateway stands for, for example <c>eu-west-1</c>. Signatures must be scoped
-    /// to it, and it is the region of method ARNs. Null: any region is accepted and method ARNs
-    /// take the region of the caller's credential scope.
-    /// </summary>
-    public string? Region { get; init; }
-
-    /// <summary>The account that owns the APIs, used in method ARNs (<c>arn:aws:execute-api:region:account:...</c>). Default <c>000000000000</c>.</summary>
-    public string AccountId { get; init; } = DefaultAccountId;
 }
 
 /// <summary>One IAM user or role that may sign requests.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Integrations.Lambda;
 using Tollgate.Gateway.Policies.Throttling;
+using Tollgate.Gateway.Policies.Authorizers;
 
 namespace Tollgate.Gateway.Pipeline;
 
@@ -25,4 +26,7 @@ internal sealed class GatewayServices(TimeProvider time, ILoggerFactory loggerFa
     }
 
     private UsageServices? _usage;
+
+    /// <summary>JWKS keys and the Lambda authorizer result cache, kept across reloads.</summary>
+    public AuthorizerServices Authorizers { get; } = new(time);
 }

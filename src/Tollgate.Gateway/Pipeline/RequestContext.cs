@@ -10,8 +10,11 @@ namespace Tollgate.Gateway.Pipeline;
 /// templates, parameter mappings, access logs and integrations alike (DESIGN.md, principle 5).
 /// One instance per request, filled in as the request moves through the pipeline.
 /// </summary>
-internal sealed class RequestContext
+internal sealed partial class RequestContext
 {
+    // AWS writes messages as plain JSON strings: quotes and '<' stay as they are (only what JSON requires is escaped).
+    private static readonly JsonSerializerOptions MessageJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private string[]? _decodedPathValues;
 
     public RequestContext(HttpContext http, string requestId, DateTimeOffset requestTime, long startTimestamp)
@@ -80,13 +83,6 @@ internal sealed class RequestContext
     /// events); later stages use this copy instead of reading the stream again. Null: not read.
     /// </summary>
     public RequestBody? Body { get; set; }
-
-    /// <summary>
-    /// <c>$context.authorizer</c>: what the authorizer established, as JSON-like values (strings,
-    /// numbers, booleans, nested dictionaries and lists), e.g. <c>principalId</c> and the context
-    /// of a Lambda authorizer or <c>claims</c> of a JWT. Null when no authorizer ran.
-    /// </summary>
-    public IReadOnlyDictionary<string, object?>? Authorizer { get; set; }
 
     public string HttpMethod => Http.Request.Method;
 
@@ -158,38 +154,17 @@ internal sealed class RequestContext
             "identity.apiKey" => ApiKey ?? "",
             "identity.apiKeyId" => ApiKeyId ?? "",
             "error.message" => Error?.Message ?? "",
-            "error.messageString" => JsonSerializer.Serialize(Error?.Message ?? ""),
+            "error.messageString" => Error is { MessageIsNull: true } ? "null" : JsonSerializer.Serialize(Error?.Message ?? "", MessageJson),
             "error.responseType" => Error is null ? "" : Error.Type.ToString(),
             "error.validationErrorString" => ValidationErrorString ?? "",
             "integration.status" or "integrationStatus" => IntegrationStatus?.ToString(CultureInfo.InvariantCulture) ?? "",
             "integration.error" => IntegrationError ?? "",
             "integration.latency" or "integrationLatency" =>
                 IntegrationLatencyMs < 0 ? "" : IntegrationLatencyMs.ToString(CultureInfo.InvariantCulture),
-            _ when name.StartsWith("authorizer.", StringComparison.Ordinal) => AuthorizerValue(name["authorizer.".Length..]),
-            _ => null,
+            _ => AuthorizationVariable(name),
         };
         value = result ?? "";
         return result is not null;
-    }
-
-    private string? AuthorizerValue(string key)
-    {
-        object? current = Authorizer;
-        foreach (var part in key.Split('.'))
-        {
-            if (current is not IReadOnlyDictionary<string, object?> map || !map.TryGetValue(part, out current))
-            {
-                return null;
-            }
-        }
-        return current switch
-        {
-            null => null,
-            string s => s,
-            bool b => b ? "true" : "false",
-            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => JsonSerializer.Serialize(current),
-        };
     }
 
     private string HostWithoutPort() => Http.Request.Host.Host;

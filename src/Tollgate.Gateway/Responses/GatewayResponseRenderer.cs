@@ -90,7 +90,7 @@ internal sealed class GatewayResponseRenderer
         var response = context.Http.Response;
         response.StatusCode = own?.StatusCode ?? fallback?.StatusCode ?? error.StatusCode ?? entry.StatusCode;
         var headers = response.Headers;
-        headers["x-amzn-ErrorType"] = entry.ErrorType;
+        headers["x-amzn-ErrorType"] = error.ErrorType ?? entry.ErrorType;
 
         var governing = own ?? fallback;
         if (governing is not null)

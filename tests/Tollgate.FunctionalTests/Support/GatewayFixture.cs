@@ -30,8 +30,11 @@ public sealed class RunningGateway : IAsyncDisposable
     internal static async Task<RunningGateway> StartAsync(GatewayConfig config) =>
         await StartAsync(() => new ConfigLoad(config, [], []));
 
-    internal static Task<RunningGateway> StartAsync(Func<ConfigLoad> source, bool watch = false) =>
-        StartAsync(source, options => options with { Watch = watch });
+    internal static async Task<RunningGateway> StartAsync(GatewayConfig config, TimeProvider time) =>
+        await StartAsync(() => new ConfigLoad(config, [], []), time: time);
+
+    internal static Task<RunningGateway> StartAsync(Func<ConfigLoad> source, bool watch = false, TimeProvider? time = null) =>
+        StartAsync(source, options => options with { Watch = watch, Time = time ?? TimeProvider.System });
 
     /// <summary>Starts with options of the test's own (data directory, clock, log level) over the defaults.</summary>
     internal static async Task<RunningGateway> StartAsync(Func<ConfigLoad> source, Func<GatewayServerOptions, GatewayServerOptions> configure)

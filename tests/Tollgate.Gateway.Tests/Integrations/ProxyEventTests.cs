@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -77,23 +78,37 @@ public sealed class ProxyEventTests
     }
 
     [Fact]
-    public void Write_Authorizer_PassedAsAnObject()
+    public void Write_LambdaAuthorizer_PrincipalAndContextInAwsShapes()
     {
         var context = Request("");
-        context.Authorizer = new Dictionary<string, object?>
-        {
-            ["principalId"] = "user-1",
-            ["claims"] = new Dictionary<string, object?> { ["sub"] = "abc", ["n"] = 3L },
-            ["scopes"] = new[] { "read" },
-        };
+        context.Authorizer = new AuthorizerValues(
+            "user-1",
+            new Dictionary<string, string> { ["tenant"] = "acme" }.ToFrozenDictionary(),
+            Claims: null,
+            Scopes: []);
 
-        var e = Event(context, v2: false);
-
-        Assert.Equal("{\"principalId\":\"user-1\",\"claims\":{\"sub\":\"abc\",\"n\":3},\"scopes\":[\"read\"]}", e.GetProperty("requestContext").GetProperty("authorizer").GetRawText());
-        Assert.True(context.TryGetVariable("authorizer.claims.sub", out var sub));
-        Assert.Equal("abc", sub);
+        Assert.Equal("{\"principalId\":\"user-1\",\"tenant\":\"acme\"}", Event(context, v2: false).GetProperty("requestContext").GetProperty("authorizer").GetRawText());
+        Assert.Equal("{\"lambda\":{\"tenant\":\"acme\"}}", Event(context, v2: true).GetProperty("requestContext").GetProperty("authorizer").GetRawText());
         Assert.True(context.TryGetVariable("authorizer.principalId", out var principal));
         Assert.Equal("user-1", principal);
+        Assert.True(context.TryGetVariable("authorizer.tenant", out var tenant));
+        Assert.Equal("acme", tenant);
         Assert.False(context.TryGetVariable("authorizer.nothing", out _));
+    }
+
+    [Fact]
+    public void Write_JwtClaims_ClaimsForRestAndJwtObjectForHttpApis()
+    {
+        var context = Request("");
+        context.Authorizer = new AuthorizerValues(
+            null,
+            AuthorizerValues.NoContext,
+            new Dictionary<string, string> { ["sub"] = "abc" },
+            ["read"]);
+
+        Assert.Equal("{\"claims\":{\"sub\":\"abc\"}}", Event(context, v2: false).GetProperty("requestContext").GetProperty("authorizer").GetRawText());
+        Assert.Equal("{\"jwt\":{\"claims\":{\"sub\":\"abc\"},\"scopes\":[\"read\"]}}", Event(context, v2: true).GetProperty("requestContext").GetProperty("authorizer").GetRawText());
+        Assert.True(context.TryGetVariable("authorizer.claims.sub", out var sub));
+        Assert.Equal("abc", sub);
     }
 }

@@ -43,7 +43,7 @@ internal static class ProxyEventV1
             if (context.Authorizer is { } authorizer)
             {
                 json.WritePropertyName("authorizer");
-                ProxyEventParts.WriteValue(json, authorizer);
+                ProxyEventParts.WriteValue(json, authorizer.ToEventObject(payloadV2: false));
             }
             Variable(json, context, "domainName");
             Variable(json, context, "domainPrefix");

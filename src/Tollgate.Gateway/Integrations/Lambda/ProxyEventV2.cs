@@ -35,7 +35,7 @@ internal static class ProxyEventV2
             if (context.Authorizer is { } authorizer)
             {
                 json.WritePropertyName("authorizer");
-                ProxyEventParts.WriteValue(json, authorizer);
+                ProxyEventParts.WriteValue(json, authorizer.ToEventObject(payloadV2: true));
             }
             context.TryGetVariable("domainName", out var domainName);
             context.TryGetVariable("domainPrefix", out var domainPrefix);

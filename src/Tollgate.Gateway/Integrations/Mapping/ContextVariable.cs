@@ -26,7 +26,7 @@ internal sealed class ContextVariable(RequestContext context, MappingScope scope
                 value = TemplateValue.From(scope.ResponseOverride);
                 return true;
             case "authorizer":
-                value = _authorizer ??= context.Authorizer is { } values ? TemplateData.Value(values) : TemplateValue.From(new TemplateMap());
+                value = _authorizer ??= context.Authorizer is { } values ? TemplateData.Value(values.ToEventObject(payloadV2: false)) : TemplateValue.From(new TemplateMap());
                 return true;
             case "identity" or "error" or "integration":
                 value = TemplateValue.From(new Prefixed(context, name + "."));

@@ -15,10 +15,9 @@ public sealed class IamAuthorizerTests
 
     private static IamAuthorizer Authorizer(params string[] policies)
     {
-        var settings = new IamSettings { AccountId = "111122223333", Region = "us-east-1" };
         var store = Store(Principal("arn:aws:iam::123456789012:user/reporting", VectorKey, VectorSecret, null, policies));
         var verifier = new SigV4Verifier(store, new FakeTimeProvider(VectorTime), new SigV4VerifierOptions { Service = "service", Region = "us-east-1" });
-        return new IamAuthorizer(verifier, settings);
+        return new IamAuthorizer(verifier, "us-east-1", "111122223333");
     }
 
     private static SigV4Request Vanilla() => ParseRawRequest(File.ReadAllText(FixturePath("sigv4", "get-vanilla", "header-signed-request.txt")));

@@ -21,7 +21,7 @@ internal readonly record struct IamAuthorizationResult(CallerIdentity? Identity,
 /// caller's identity policies to allow <c>execute-api:Invoke</c> on the method ARN. Denials
 /// answer 403 ACCESS_DENIED with AWS's message.
 /// </summary>
-internal sealed class IamAuthorizer(SigV4Verifier verifier, IamSettings settings)
+internal sealed class IamAuthorizer(SigV4Verifier verifier, string? region, string accountId)
 {
     public async ValueTask<IamAuthorizationResult> AuthorizeAsync(SigV4Request request, MethodTarget target, CancellationToken cancellationToken = default)
     {
@@ -32,7 +32,7 @@ internal sealed class IamAuthorizer(SigV4Verifier verifier, IamSettings settings
         }
         var identity = verified.Identity!;
         var arn = ExecuteApiArn.Build(
-            settings.Region ?? identity.Region, settings.AccountId, target.ApiId, target.Stage, target.HttpMethod, target.Path);
+            region ?? identity.Region, accountId, target.ApiId, target.Stage, target.HttpMethod, target.Path);
         var decision = IamPolicy.Evaluate(identity.Principal.Policies, ExecuteApiArn.InvokeAction, arn);
         if (decision == PolicyDecision.Allow)
         {

@@ -28,7 +28,7 @@ internal sealed class JwksCache : IDisposable
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
     private readonly IReadOnlyDictionary<string, string> _jwksUris;
-    private readonly ConcurrentDictionary<string, IssuerKeys> _issuers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Issuer, string? JwksUri), IssuerKeys> _issuers = new();
 
     public JwksCache(HttpClient http, TimeProvider time, IReadOnlyDictionary<string, string>? jwksUriOverrides = null)
     {
@@ -48,9 +48,17 @@ internal sealed class JwksCache : IDisposable
 
     private int _fetchCount;
 
-    public ValueTask<(JwksLookupStatus Status, JwtSigningKey? Key)> GetKeyAsync(string issuer, string kid, CancellationToken cancellationToken)
+    public ValueTask<(JwksLookupStatus Status, JwtSigningKey? Key)> GetKeyAsync(string issuer, string kid, CancellationToken cancellationToken) =>
+        GetKeyAsync(issuer, null, kid, cancellationToken);
+
+    /// <summary>
+    /// Looks a key up; <paramref name="jwksUri"/> names the issuer's JWKS instead of discovery (a
+    /// per-config override). Issuers with different overrides keep separate keys, so a reload that
+    /// changes the URL does not serve keys from the old one.
+    /// </summary>
+    public ValueTask<(JwksLookupStatus Status, JwtSigningKey? Key)> GetKeyAsync(string issuer, string? jwksUri, string kid, CancellationToken cancellationToken)
     {
-        var state = _issuers.GetOrAdd(issuer, static i => new IssuerKeys(i));
+        var state = _issuers.GetOrAdd((issuer, jwksUri), static k => new IssuerKeys(k.Issuer, k.JwksUri));
         var keys = state.Keys;
         if (keys is not null && keys.TryGetValue(kid, out var key)
             && _time.GetUtcNow().UtcTicks - Volatile.Read(ref state.LoadedAtTicks) < MaxKeyAge.Ticks)
@@ -93,7 +101,8 @@ internal sealed class JwksCache : IDisposable
         await Task.Yield();
         try
         {
-            var uri = _jwksUris.TryGetValue(state.Issuer, out var configured) ? configured : state.DiscoveredJwksUri;
+            var uri = state.ConfiguredJwksUri
+                ?? (_jwksUris.TryGetValue(state.Issuer, out var configured) ? configured : state.DiscoveredJwksUri);
             if (uri is null)
             {
                 var discovery = state.Issuer.TrimEnd('/') + "/.well-known/openid-configuration";
@@ -129,7 +138,7 @@ internal sealed class JwksCache : IDisposable
     }
 
     /// <summary>Why the last refresh of an issuer failed, if it did (for logs).</summary>
-    public string? LastError(string issuer) => _issuers.TryGetValue(issuer, out var s) ? s.LastError : null;
+    public string? LastError(string issuer, string? jwksUri = null) => _issuers.TryGetValue((issuer, jwksUri), out var s) ? s.LastError : null;
 
     public void Dispose()
     {
@@ -145,9 +154,10 @@ internal sealed class JwksCache : IDisposable
         }
     }
 
-    private sealed class IssuerKeys(string issuer)
+    private sealed class IssuerKeys(string issuer, string? configuredJwksUri)
     {
         public string Issuer { get; } = issuer;
+        public string? ConfiguredJwksUri { get; } = configuredJwksUri;
         public volatile FrozenDictionary<string, JwtSigningKey>? Keys;
         public long LoadedAtTicks;
         public DateTimeOffset? LastAttempt;

@@ -36,6 +36,11 @@ internal sealed record JwtAuthorizerSettings
 
     public TimeSpan ClockSkew { get; init; } = DefaultClockSkew;
 
+    /// <summary>JWKS URLs by issuer that replace discovery (the config's <c>jwks</c> map); empty: discover every issuer.</summary>
+    public ImmutableDictionary<string, string> JwksUris { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    public string? JwksUriFor(string issuer) => JwksUris.Count != 0 && JwksUris.TryGetValue(issuer, out var uri) ? uri : null;
+
     /// <summary>Builds settings from a <c>jwt</c> or <c>cognito_user_pools</c> authorizer; null for other types or missing issuer.</summary>
     public static JwtAuthorizerSettings? FromAuthorizer(Authorizer authorizer)
     {

@@ -46,7 +46,7 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
         {
             return JwtValidationResult.Fail(JwtFailureReason.UnknownKey);
         }
-        var (status, key) = await keys.GetKeyAsync(iss, header.Kid, cancellationToken);
+        var (status, key) = await keys.GetKeyAsync(iss, settings.JwksUriFor(iss), header.Kid, cancellationToken);
         if (status != JwksLookupStatus.Found)
         {
             return JwtValidationResult.Fail(status == JwksLookupStatus.Unavailable ? JwtFailureReason.JwksUnavailable : JwtFailureReason.UnknownKey);

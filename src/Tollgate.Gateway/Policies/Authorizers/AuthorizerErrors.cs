@@ -1,0 +1,20 @@
+using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Responses;
+
+namespace Tollgate.Gateway.Policies.Authorizers;
+
+/// <summary>Turns the engines' <see cref="AuthFailure"/>s into gateway errors, sharing the common ones.</summary>
+internal static class AuthorizerErrors
+{
+    private static readonly GatewayError Unauthorized = GatewayError.Of(GatewayResponseType.UNAUTHORIZED);
+
+    public static GatewayError From(AuthFailure failure)
+    {
+        var entry = GatewayResponseCatalog.Get(failure.ResponseType);
+        if (failure.ResponseType == GatewayResponseType.UNAUTHORIZED && failure.Message == entry.Message && failure.ErrorType == entry.ErrorType)
+        {
+            return Unauthorized;
+        }
+        return GatewayError.Of(failure.ResponseType, failure.Message, failure.ErrorType == entry.ErrorType ? null : failure.ErrorType);
+    }
+}

@@ -1,0 +1,39 @@
+using Tollgate.Gateway.Policies.Authorizers.Jwt;
+using Tollgate.Gateway.Policies.Authorizers.Lambda;
+
+namespace Tollgate.Gateway.Policies.Authorizers;
+
+/// <summary>
+/// The authorizers' long-lived state, shared by every snapshot so that a reload keeps it: the
+/// JWKS keys of each issuer (with the HttpClient that fetches them) and the Lambda authorizer
+/// result cache.
+/// </summary>
+internal sealed class AuthorizerServices : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public AuthorizerServices(TimeProvider time)
+    {
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            UseCookies = false,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+        })
+        {
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+        Jwks = new JwksCache(_http, time);
+        Results = new AuthorizerResultCache(time);
+    }
+
+    public JwksCache Jwks { get; }
+
+    public AuthorizerResultCache Results { get; }
+
+    public void Dispose()
+    {
+        Jwks.Dispose();
+        _http.Dispose();
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Tollgate.Gateway.Integrations.Lambda;
+using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Policies.Authorizers.Iam;
+using Tollgate.Gateway.Responses;
+
+namespace Tollgate.Gateway.Policies.Authorizers.Lambda;
+
+/// <summary>What a compiled Lambda authorizer needs besides its identity sources.</summary>
+internal sealed record LambdaAuthorizerSettings
+{
+    public required string Name { get; init; }
+    public required bool IsToken { get; init; }
+    public required string Function { get; init; }
+    public required Uri Endpoint { get; init; }
+    public LambdaCredentials? Credentials { get; init; }
+    public required TimeSpan Ttl { get; init; }
+    public Regex? ValidationExpression { get; init; }
+    public required string CacheScope { get; init; }
+    public required TimeSpan Timeout { get; init; }
+}
+
+/// <summary>
+/// A REST Lambda authorizer (<c>TOKEN</c> or <c>REQUEST</c>) in front of one method: identity
+/// sources checked (401 without a call when one is missing, or when a token fails
+/// <c>identityValidationExpression</c>), the cached or freshly returned policy evaluated for
+/// <c>execute-api:Invoke</c> on the method ARN (403 on deny), and the authorizer's context passed
+/// on. A function that fails with <c>Unauthorized</c> gives 401; any other failure (error,
+/// timeout, unreachable function, bad output) gives 500 AUTHORIZER_CONFIGURATION_ERROR with
+/// <c>{"message": null}</c>, as API Gateway answers.
+/// </summary>
+internal sealed class LambdaAuthorizerPolicy(
+    LambdaAuthorizerSettings settings, IdentitySources sources, AuthorizerRuntime runtime, LambdaClient lambda, AuthorizerResultCache cache, ILogger logger)
+    : IRequestPolicy
+{
+    internal static readonly GatewayError Unauthorized = GatewayError.Of(GatewayResponseType.UNAUTHORIZED);
+    internal static readonly GatewayError ExplicitDeny = GatewayError.Of(GatewayResponseType.ACCESS_DENIED, "User is not authorized to access this resource with an explicit deny");
+    internal static readonly GatewayError ImplicitDeny = GatewayError.Of(GatewayResponseType.ACCESS_DENIED, "User is not authorized to access this resource");
+    internal static readonly GatewayError ConfigurationError = GatewayError.Of(GatewayResponseType.AUTHORIZER_CONFIGURATION_ERROR, null, "AuthorizerConfigurationException");
+
+    public ValueTask<GatewayError?> InvokeAsync(RequestContext context)
+    {
+        if (!sources.TryGetKey(context, out var identity))
+        {
+            return ValueTask.FromResult<GatewayError?>(Unauthorized);
+        }
+        if (settings.ValidationExpression is { } expression && !Matches(expression, identity))
+        {
+            return ValueTask.FromResult<GatewayError?>(Unauthorized);
+        }
+        var methodArn = runtime.MethodArn(context);
+        var key = new AuthorizerCacheKey(settings.CacheScope, identity);
+        if (settings.Ttl > TimeSpan.Zero && cache.TryGet(key, out var cached))
+        {
+            return ValueTask.FromResult(Apply(context, cached, methodArn));
+        }
+        return InvokeAndApplyAsync(context, identity, methodArn, key);
+    }
+
+    private async ValueTask<GatewayError?> InvokeAndApplyAsync(RequestContext context, string identity, string methodArn, AuthorizerCacheKey key)
+    {
+        var payload = settings.IsToken ? AuthorizerEvent.Token(identity, methodArn) : AuthorizerEvent.Request(context, methodArn);
+        var result = await lambda.InvokeAsync(settings.Endpoint, settings.Function, payload, settings.Timeout, settings.Credentials, context.Http.RequestAborted);
+        switch (result.Outcome)
+        {
+            case LambdaOutcome.Ok:
+                var decision = AuthorizerOutput.Read(result.Payload, out var problem);
+                if (decision is null)
+                {
+                    logger.LogError("{RequestId} authorizer '{Authorizer}': invalid output from '{Function}': {Problem}.", context.RequestId, settings.Name, settings.Function, problem);
+                    return ConfigurationError;
+                }
+                if (settings.Ttl > TimeSpan.Zero)
+                {
+                    cache.Set(key, decision, settings.Ttl);
+                }
+                return Apply(context, decision, methodArn);
+            case LambdaOutcome.FunctionError:
+                var message = AuthorizerOutput.ErrorMessage(result.Payload);
+                if (message == "Unauthorized")
+                {
+                    return Unauthorized;
+                }
+                logger.LogError("{RequestId} authorizer '{Authorizer}': '{Function}' failed ({Kind}): {Message}.", context.RequestId, settings.Name, settings.Function, result.FunctionError, message);
+                return ConfigurationError;
+            default:
+                logger.LogError("{RequestId} authorizer '{Authorizer}': {Outcome}: {Message}.", context.RequestId, settings.Name, result.Outcome, result.Message);
+                return ConfigurationError;
+        }
+    }
+
+    private static GatewayError? Apply(RequestContext context, AuthorizerDecision decision, string methodArn)
+    {
+        // Set for denials too: gateway response templates may read $context.authorizer.*.
+        context.Authorizer = decision.Values;
+        switch (decision.Policy.Evaluate(ExecuteApiArn.InvokeAction, methodArn))
+        {
+            case PolicyDecision.Allow:
+                context.UsageIdentifierKey = decision.UsageIdentifierKey;
+                return null;
+            case PolicyDecision.ExplicitDeny:
+                return ExplicitDeny;
+            default:
+                return ImplicitDeny;
+        }
+    }
+
+    private static bool Matches(Regex expression, string token)
+    {
+        try
+        {
+            return expression.IsMatch(token);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+}
