@@ -140,4 +140,47 @@ public sealed class CognitoAuthorizerTests(JwtTestFixture tokens) : IClassFixtur
         // A valid token without any of the method's scopes.
         await AssertErrorAsync(await gateway.Client.SendAsync(Get(tokens.Token("es256"))), 403, "{\"message\":\"Forbidden\"}", "AccessDeniedException");
     }
+
+    [Fact]
+    public async Task Jwt_OnHttpApi_ClaimsMappedAndV2ErrorBodies()
+    {
+        var clock = new FakeTimeProvider(JwtTestFixture.Now);
+        await using var backend = await TestBackend.StartAsync();
+        var jwt = new Authorizer { Name = "jwt", Type = "jwt", IdentitySource = "$request.header.Authorization", JwtIssuer = tokens.Issuer, JwtAudience = [JwtTestFixture.Audience] };
+        var method = new Method
+        {
+            HttpMethod = "GET",
+            AuthorizationType = "JWT",
+            AuthorizerId = "jwt",
+            AuthorizationScopes = ["orders/read"],
+            Integration = HttpApiModels.HttpProxy(backend.Url + "/orders/{id}", [("append:header.X-Sub", "$context.authorizer.claims.sub")]),
+        };
+        var api = HttpApiModels.HttpApi("orders", "$default", new Resource { Path = "/orders/{id}", Methods = ImmutableDictionary<string, Method>.Empty.Add("GET", method) }) with
+        {
+            Authorizers = ImmutableDictionary<string, Authorizer>.Empty.Add("jwt", jwt),
+        };
+        await using var gateway = await RunningGateway.StartAsync(new GatewayConfig { Apis = [api], Region = Region }, clock);
+
+        HttpRequestMessage Request(string? token)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/orders/7");
+            if (token is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+            }
+            return request;
+        }
+
+        var echo = await EchoAsync(await gateway.Client.SendAsync(Request(tokens.Token("rs256"))));
+        Assert.Equal("user-123", Header(echo, "X-Sub"));
+
+        // HTTP APIs answer with their own bodies and no x-amzn-ErrorType.
+        using var missing = await gateway.Client.SendAsync(Request(null));
+        Assert.Equal(401, (int)missing.StatusCode);
+        Assert.Equal(Unauthorized, await missing.Content.ReadAsStringAsync());
+        Assert.False(missing.Headers.Contains("x-amzn-ErrorType"));
+        using var noScope = await gateway.Client.SendAsync(Request(tokens.Token("es256")));
+        Assert.Equal(403, (int)noScope.StatusCode);
+        Assert.Equal("{\"message\":\"Forbidden\"}", await noScope.Content.ReadAsStringAsync());
+    }
 }
