@@ -43,7 +43,7 @@ internal sealed class HttpIntegration(
         {
             return error;
         }
-        var target = settings.Uri.Build(context, out var problem);
+        var target = settings.Uri.Build(context, mapped.Overrides?.Path, out var problem);
         if (target is null)
         {
             context.IntegrationError = problem;

@@ -8,7 +8,8 @@ namespace Tollgate.Gateway.Integrations;
 /// An integration endpoint URI compiled into parts: literal text, <c>{name}</c> placeholders filled
 /// from <c>integration.request.path.name</c> mappings (or the method's path parameter of that
 /// name), and <c>${stageVariables.name}</c>. Path values keep the encoding the client sent; a
-/// greedy value keeps its slashes.
+/// greedy value keeps its slashes. A request template's <c>$context.requestOverride.path.name</c>
+/// wins over both (URL-encoded, as a mapped value is).
 /// </summary>
 internal sealed class IntegrationUri
 {
@@ -78,7 +79,10 @@ internal sealed class IntegrationUri
     }
 
     /// <summary>The URI for this request; null with a reason when it cannot be built.</summary>
-    public Uri? Build(RequestContext context, out string? problem)
+    public Uri? Build(RequestContext context, out string? problem) => Build(context, null, out problem);
+
+    /// <summary>As <see cref="Build(RequestContext, out string?)"/>, with <c>requestOverride.path</c> values set by a request template.</summary>
+    public Uri? Build(RequestContext context, List<KeyValuePair<string, string>>? pathOverrides, out string? problem)
     {
         problem = null;
         var sb = new StringBuilder(Text.Length + 64);
@@ -100,7 +104,9 @@ internal sealed class IntegrationUri
             }
             else if (part.PathName is { } name)
             {
-                var value = part.Source is { PathParameterName: { } pathName }
+                var value = Override(pathOverrides, name) is { } overridden
+                    ? Uri.EscapeDataString(overridden)
+                    : part.Source is { PathParameterName: { } pathName }
                     ? context.GetRawPathParameter(pathName)
                     : part.Source is { } source
                         ? source.Resolve(context) is { } resolved ? Uri.EscapeDataString(resolved) : null
@@ -119,5 +125,24 @@ internal sealed class IntegrationUri
             return null;
         }
         return uri;
+    }
+
+    private static string? Override(List<KeyValuePair<string, string>>? overrides, string name)
+    {
+        if (overrides is null)
+        {
+            return null;
+        }
+        // {proxy+} in the URI is overridden by requestOverride.path.proxy.
+        var bare = name.EndsWith('+') ? name[..^1] : name;
+        string? found = null;
+        foreach (var (key, value) in overrides)
+        {
+            if (key == name || key == bare)
+            {
+                found = value;
+            }
+        }
+        return found;
     }
 }

@@ -6,7 +6,7 @@ namespace Tollgate.Gateway.Pipeline;
 
 /// <summary>
 /// Placeholders for features that are imported and kept but not enforced yet. Security features
-/// fail closed: a method that requires an API key or an authorizer answers 500
+/// fail closed: a method that requires an API key where keys are not served answers 500
 /// <c>API_CONFIGURATION_ERROR</c> rather than let callers through unchecked.
 /// </summary>
 internal static class NotYetServed
@@ -19,17 +19,6 @@ internal static class NotYetServed
         }
         c.Diagnostics.Warning(c.Location, "requires an API key; API keys are not served yet, so this method answers 500 API_CONFIGURATION_ERROR.");
         return new RefusingPolicy(c.LoggerFactory.CreateLogger("Tollgate.Pipeline"), c.Location, "API keys are not served yet");
-    }
-
-    public static IRequestPolicy? Authorizers(MethodCompilation c)
-    {
-        if (string.Equals(c.Method.AuthorizationType, "NONE", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-        var what = $"authorization type {c.Method.AuthorizationType}" + (c.Method.AuthorizerId is { } id ? $" (authorizer '{id}')" : "");
-        c.Diagnostics.Warning(c.Location, $"uses {what}, which is not served yet, so this method answers 500 API_CONFIGURATION_ERROR.");
-        return new RefusingPolicy(c.LoggerFactory.CreateLogger("Tollgate.Pipeline"), c.Location, what + " is not served yet");
     }
 
     private sealed class RefusingPolicy(ILogger logger, string location, string reason) : IRequestPolicy

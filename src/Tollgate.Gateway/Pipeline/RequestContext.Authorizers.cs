@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text.Json;
 using Tollgate.Gateway.Model;
 
 namespace Tollgate.Gateway.Pipeline;
@@ -15,6 +16,14 @@ internal sealed record AuthorizerValues(
     IReadOnlyList<string> Scopes)
 {
     public static readonly FrozenDictionary<string, string> NoContext = FrozenDictionary<string, string>.Empty;
+
+    /// <summary>
+    /// An HTTP API Lambda authorizer's <c>context</c> as the function returned it (values of any JSON
+    /// type, kept as they are in <c>requestContext.authorizer.lambda</c> of payload 2.0), or a JSON
+    /// null when it returned none. Undefined (the default) for every other authorizer, whose
+    /// <see cref="Context"/> strings are used instead.
+    /// </summary>
+    public JsonElement LambdaContext { get; init; }
 
     /// <summary>
     /// The <c>authorizer</c> object of Lambda proxy events and <c>$context.authorizer</c> in templates,
@@ -52,7 +61,7 @@ internal sealed record AuthorizerValues(
         }
         if (payloadV2)
         {
-            result["lambda"] = context;
+            result["lambda"] = LambdaContext.ValueKind == JsonValueKind.Undefined ? context : LambdaContext;
             return result;
         }
         if (PrincipalId is not null)

@@ -125,6 +125,14 @@ internal sealed partial class RequestContext
         return null;
     }
 
+    /// <summary>
+    /// <c>$context.routeKey</c> (HTTP APIs): <c>METHOD /path</c> of the matched route, or
+    /// <c>$default</c>. AWS suggests it as an identity source to cache authorizer results per route.
+    /// </summary>
+    public string RouteKey => Method is not { } method || method.ResourcePath == "$default"
+        ? "$default"
+        : method.Model.HttpMethod + " " + method.ResourcePath;
+
     public string? GetStageVariable(string name) =>
         Stage is { } stage && stage.Variables.TryGetValue(name, out var value) ? value : null;
 
@@ -141,6 +149,7 @@ internal sealed partial class RequestContext
             "apiId" => stage?.Api.Id,
             "stage" => stage?.StageName,
             "resourcePath" => Method?.ResourcePath,
+            "routeKey" => RouteKey,
             "resourceId" => Method?.ResourceId,
             "httpMethod" => HttpMethod,
             "path" => Http.Request.Path.Value,

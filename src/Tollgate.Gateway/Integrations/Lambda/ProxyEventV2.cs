@@ -17,63 +17,65 @@ internal static class ProxyEventV2
         var buffer = new ArrayBufferWriter<byte>(1024 + input.Body.Length);
         using (var json = new Utf8JsonWriter(buffer))
         {
-            var request = context.Http.Request;
-            var routeKey = RouteKey(context);
             json.WriteStartObject();
             json.WriteString("version", "2.0");
-            json.WriteString("routeKey", routeKey);
-            json.WriteString("rawPath", input.FullPath);
-            var rawQuery = request.QueryString.Value;
-            json.WriteString("rawQueryString", string.IsNullOrEmpty(rawQuery) ? "" : rawQuery[1..]);
-            WriteCookies(json, request.Headers.Cookie);
-            ProxyEventParts.WriteHeaders(json, request.Headers, lowerCase: true, multiValue: false, skip: "Cookie");
-            ProxyEventParts.WriteQuery(json, request.Query, "queryStringParameters", multiValue: false, joinWithCommas: true);
-
-            json.WriteStartObject("requestContext");
-            json.WriteString("accountId", input.AccountId);
-            json.WriteString("apiId", context.Stage?.Api.Id);
-            if (context.Authorizer is { } authorizer)
-            {
-                json.WritePropertyName("authorizer");
-                ProxyEventParts.WriteValue(json, authorizer.ToEventObject(payloadV2: true));
-            }
-            context.TryGetVariable("domainName", out var domainName);
-            context.TryGetVariable("domainPrefix", out var domainPrefix);
-            json.WriteString("domainName", domainName);
-            json.WriteString("domainPrefix", domainPrefix);
-            json.WriteStartObject("http");
-            json.WriteString("method", request.Method);
-            json.WriteString("path", input.FullPath);
-            json.WriteString("protocol", request.Protocol);
-            json.WriteString("sourceIp", context.SourceIp);
-            json.WriteString("userAgent", request.Headers.UserAgent.ToString());
-            json.WriteEndObject();
-            json.WriteString("requestId", context.RequestId);
-            json.WriteString("routeKey", routeKey);
-            json.WriteString("stage", context.Stage?.StageName);
-            context.TryGetVariable("requestTime", out var time);
-            json.WriteString("time", time);
-            json.WriteNumber("timeEpoch", context.RequestTime.ToUnixTimeMilliseconds());
-            json.WriteEndObject();
-
-            ProxyEventParts.WritePathParameters(json, context, nullWhenNone: false);
-            ProxyEventParts.WriteStageVariables(json, context, nullWhenNone: false);
+            WriteRequest(json, context, input.FullPath, input.AccountId);
             ProxyEventParts.WriteBody(json, input, omitWhenEmpty: true);
             json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary><c>METHOD /path</c> of the matched route, or <c>$default</c>.</summary>
-    public static string RouteKey(RequestContext context)
+    /// <summary>
+    /// The request as payload 2.0 describes it, which HTTP API Lambda authorizers (format 2.0) get
+    /// too: <c>routeKey</c>, <c>rawPath</c>, <c>rawQueryString</c>, <c>cookies</c>, <c>headers</c>,
+    /// <c>queryStringParameters</c>, <c>requestContext</c>, <c>pathParameters</c>, <c>stageVariables</c>.
+    /// </summary>
+    public static void WriteRequest(Utf8JsonWriter json, RequestContext context, string rawPath, string accountId)
     {
-        var method = context.Method;
-        if (method is null || method.ResourcePath == "$default")
+        var request = context.Http.Request;
+        var routeKey = RouteKey(context);
+        json.WriteString("routeKey", routeKey);
+        json.WriteString("rawPath", rawPath);
+        var rawQuery = request.QueryString.Value;
+        json.WriteString("rawQueryString", string.IsNullOrEmpty(rawQuery) ? "" : rawQuery[1..]);
+        WriteCookies(json, request.Headers.Cookie);
+        ProxyEventParts.WriteHeaders(json, request.Headers, lowerCase: true, multiValue: false, skip: "Cookie");
+        ProxyEventParts.WriteQuery(json, request.Query, "queryStringParameters", multiValue: false, joinWithCommas: true);
+
+        json.WriteStartObject("requestContext");
+        json.WriteString("accountId", accountId);
+        json.WriteString("apiId", context.Stage?.Api.Id);
+        if (context.Authorizer is { } authorizer)
         {
-            return "$default";
+            json.WritePropertyName("authorizer");
+            ProxyEventParts.WriteValue(json, authorizer.ToEventObject(payloadV2: true));
         }
-        return method.Model.HttpMethod + " " + method.ResourcePath;
+        context.TryGetVariable("domainName", out var domainName);
+        context.TryGetVariable("domainPrefix", out var domainPrefix);
+        json.WriteString("domainName", domainName);
+        json.WriteString("domainPrefix", domainPrefix);
+        json.WriteStartObject("http");
+        json.WriteString("method", request.Method);
+        json.WriteString("path", rawPath);
+        json.WriteString("protocol", request.Protocol);
+        json.WriteString("sourceIp", context.SourceIp);
+        json.WriteString("userAgent", request.Headers.UserAgent.ToString());
+        json.WriteEndObject();
+        json.WriteString("requestId", context.RequestId);
+        json.WriteString("routeKey", routeKey);
+        json.WriteString("stage", context.Stage?.StageName);
+        context.TryGetVariable("requestTime", out var time);
+        json.WriteString("time", time);
+        json.WriteNumber("timeEpoch", context.RequestTime.ToUnixTimeMilliseconds());
+        json.WriteEndObject();
+
+        ProxyEventParts.WritePathParameters(json, context, nullWhenNone: false);
+        ProxyEventParts.WriteStageVariables(json, context, nullWhenNone: false);
     }
+
+    /// <summary><c>METHOD /path</c> of the matched route, or <c>$default</c>.</summary>
+    public static string RouteKey(RequestContext context) => context.RouteKey;
 
     private static void WriteCookies(Utf8JsonWriter json, Microsoft.Extensions.Primitives.StringValues cookies)
     {

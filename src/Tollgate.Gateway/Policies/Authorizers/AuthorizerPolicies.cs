@@ -57,13 +57,12 @@ internal static class AuthorizerPolicies
 
     private static IRequestPolicy? CreateLambda(MethodCompilation c, Authorizer authorizer, string location, ILogger logger)
     {
-        if (c.Api.Protocol == ApiProtocol.Http)
-        {
-            // Payload 2.0 and simple responses are not served yet: fail closed (500) with a warning.
-            return NotYetServed.Authorizers(c);
-        }
         var isToken = authorizer.Type == "token";
-        var sources = IdentitySources.Compile(authorizer.IdentitySource, isToken, location, c.Diagnostics);
+        var httpApi = c.Api.Protocol == ApiProtocol.Http;
+        var format = httpApi ? HttpApiFormat(c, authorizer, location) : isToken ? LambdaAuthorizerFormat.Token : LambdaAuthorizerFormat.Request;
+        var sources = httpApi
+            ? IdentitySources.CompileHttpApi(authorizer.IdentitySource, location, c.Diagnostics)
+            : IdentitySources.Compile(authorizer.IdentitySource, isToken, location, c.Diagnostics);
         if (!LambdaFunctions.TryGetFunction(authorizer.AuthorizerUri, out var function))
         {
             c.Diagnostics.Error(location, $"authorizerUri '{authorizer.AuthorizerUri}' does not name a Lambda function (arn:aws:apigateway:{{region}}:lambda:path/2015-03-31/functions/{{function ARN}}/invocations).");
@@ -78,9 +77,9 @@ internal static class AuthorizerPolicies
         Regex? expression = null;
         if (!string.IsNullOrEmpty(authorizer.IdentityValidationExpression))
         {
-            if (!isToken)
+            if (!isToken || httpApi)
             {
-                c.Diagnostics.Warning(location, "identityValidationExpression applies to TOKEN authorizers only; API Gateway ignores it on REQUEST authorizers.");
+                c.Diagnostics.Warning(location, "identityValidationExpression applies to REST TOKEN authorizers only; API Gateway ignores it here.");
             }
             else
             {
@@ -100,29 +99,57 @@ internal static class AuthorizerPolicies
         {
             c.Diagnostics.Error(location, $"authorizerResultTtlInSeconds {ttlSeconds} is outside 0..3600.");
         }
-        if (sources is null || c.Diagnostics.HasErrors)
+        if (sources is null || format is null || c.Diagnostics.HasErrors)
         {
             return null;
         }
         if (!isToken && sources.Count == 0 && ttlSeconds > 0)
         {
+            // AWS: "To enable caching, your authorizer must have at least one identity source."
             c.Diagnostics.Warning(location, "a REQUEST authorizer with caching needs identity sources to key its cache; caching is off for it.");
             ttlSeconds = 0;
         }
         var settings = new LambdaAuthorizerSettings
         {
             Name = authorizer.Name,
-            IsToken = isToken,
+            Format = format.Value,
+            SimpleResponses = authorizer.EnableSimpleResponses,
             Function = function,
             Endpoint = endpoint,
             Credentials = c.Config.Lambda.Credentials,
             Ttl = TimeSpan.FromSeconds(Math.Clamp(ttlSeconds, 0, 3600)),
             ValidationExpression = expression,
             // An unchanged authorizer keeps its cached results across reloads.
-            CacheScope = string.Join('\n', c.Api.Id, authorizer.Name, authorizer.Type, function, authorizer.IdentitySource ?? ""),
+            CacheScope = string.Join('\n', c.Api.Id, authorizer.Name, authorizer.Type, function, authorizer.IdentitySource ?? "", format, authorizer.EnableSimpleResponses),
             Timeout = LambdaTimeout,
         };
         return new LambdaAuthorizerPolicy(settings, sources, AuthorizerRuntime.For(c), c.Services.Lambda, c.Services.Authorizers.Results, logger);
+    }
+
+    /// <summary>
+    /// HTTP APIs have REQUEST Lambda authorizers only, with <c>authorizerPayloadFormatVersion</c>
+    /// 1.0 or 2.0 (required by AWS) and <c>enableSimpleResponses</c> only with 2.0.
+    /// </summary>
+    private static LambdaAuthorizerFormat? HttpApiFormat(MethodCompilation c, Authorizer authorizer, string location)
+    {
+        if (authorizer.Type != "request")
+        {
+            c.Diagnostics.Error(location, "HTTP APIs have REQUEST Lambda authorizers (type request) only, not TOKEN.");
+            return null;
+        }
+        switch (authorizer.PayloadFormatVersion)
+        {
+            case "2.0":
+                return LambdaAuthorizerFormat.HttpApiV2;
+            case "1.0" when authorizer.EnableSimpleResponses:
+                c.Diagnostics.Error(location, "enableSimpleResponses needs authorizerPayloadFormatVersion 2.0; format 1.0 answers with an IAM policy.");
+                return null;
+            case "1.0":
+                return LambdaAuthorizerFormat.HttpApiV1;
+            default:
+                c.Diagnostics.Error(location, $"an HTTP API Lambda authorizer needs authorizerPayloadFormatVersion 1.0 or 2.0, not '{authorizer.PayloadFormatVersion}'.");
+                return null;
+        }
     }
 
     private static IRequestPolicy? CreateJwt(MethodCompilation c, Authorizer authorizer, string location, ILogger logger)

@@ -15,7 +15,7 @@ public sealed class AuthorizerCompileTests
 {
     private const string Uri = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:auth/invocations";
 
-    private static string[] Compile(Authorizer? authorizer, string authorizationType = "CUSTOM", string? endpoint = "http://127.0.0.1:9001")
+    private static string[] Compile(Authorizer? authorizer, string authorizationType = "CUSTOM", string? endpoint = "http://127.0.0.1:9001", ApiProtocol protocol = ApiProtocol.Rest)
     {
         var method = new Method
         {
@@ -31,6 +31,7 @@ public sealed class AuthorizerCompileTests
                 new Api
                 {
                     Id = "orders",
+                    Protocol = protocol,
                     Resources = [new Resource { Path = "/orders", Methods = ImmutableDictionary<string, Method>.Empty.Add("GET", method) }],
                     Stages = [new Stage { StageName = "live" }],
                     Authorizers = authorizer is null ? ImmutableDictionary<string, Authorizer>.Empty : ImmutableDictionary<string, Authorizer>.Empty.Add(authorizer.Name, authorizer),
@@ -108,5 +109,46 @@ public sealed class AuthorizerCompileTests
         http.Request.QueryString = new QueryString("?b=y");
         Assert.True(sources.TryGetKey(context, out var key));
         Assert.Equal("x\u001fy", key);
+    }
+
+    private static Authorizer HttpLambda(string? version = "2.0", bool simple = true, string? source = "$request.header.Authorization", string type = "request") =>
+        Lambda(type, source: source) with { PayloadFormatVersion = version, EnableSimpleResponses = simple };
+
+    [Fact]
+    public void Compile_HttpApiLambdaAuthorizers_NoErrors()
+    {
+        Assert.Empty(Compile(HttpLambda(), protocol: ApiProtocol.Http));
+        Assert.Empty(Compile(HttpLambda("1.0", simple: false, source: null), protocol: ApiProtocol.Http));
+        Assert.Empty(Compile(HttpLambda(source: "$request.header.A, $request.querystring.b, $stageVariables.c, $context.routeKey"), protocol: ApiProtocol.Http));
+    }
+
+    [Theory]
+    [InlineData(null, true, "$request.header.A", "request", "needs authorizerPayloadFormatVersion 1.0 or 2.0, not ''")]
+    [InlineData("3.0", true, "$request.header.A", "request", "needs authorizerPayloadFormatVersion 1.0 or 2.0, not '3.0'")]
+    [InlineData("1.0", true, "$request.header.A", "request", "enableSimpleResponses needs authorizerPayloadFormatVersion 2.0")]
+    [InlineData("2.0", true, "$request.header.A", "token", "HTTP APIs have REQUEST Lambda authorizers (type request) only")]
+    [InlineData("2.0", true, "method.request.header.A", "request", "identity source 'method.request.header.A' is not $request.header.X")]
+    [InlineData("2.0", true, "$request.path.id", "request", "identity source '$request.path.id' is not")]
+    [InlineData("2.0", true, "$request.header.A$request.header.B", "request", "identity source '$request.header.A$request.header.B' is not")]
+    public void Compile_BadHttpApiLambdaAuthorizer_Error(string? version, bool simple, string source, string type, string message)
+    {
+        var error = Assert.Single(Compile(HttpLambda(version, simple, source, type), protocol: ApiProtocol.Http));
+        Assert.StartsWith("error: API 'orders', method 'GET /orders', authorizer 'auth': ", error, StringComparison.Ordinal);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IdentitySources_HttpApi_ReadRepeatedHeadersJoinedAndSplitBackIntoValues()
+    {
+        var sources = IdentitySources.CompileHttpApi("$request.header.a, $request.querystring.b", "here", new DiagnosticBag())!;
+        var http = new DefaultHttpContext();
+        var context = new RequestContext(http, "id", DateTimeOffset.UnixEpoch, 0);
+        http.Request.Headers["A"] = new Microsoft.Extensions.Primitives.StringValues(["x", "y"]);
+
+        Assert.False(sources.TryGetKey(context, out _));
+        http.Request.QueryString = new QueryString("?b=1&b=2");
+        Assert.True(sources.TryGetKey(context, out var key));
+        Assert.Equal(["x,y", "1,2"], sources.Values(key));
+        Assert.Empty(IdentitySources.CompileHttpApi(null, "here", new DiagnosticBag())!.Values(""));
     }
 }

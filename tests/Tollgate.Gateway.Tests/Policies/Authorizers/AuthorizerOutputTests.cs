@@ -31,9 +31,9 @@ public sealed class AuthorizerOutputTests
         Assert.Equal("0.5", decision.Values.Context["ratio"]);
         Assert.False(decision.Values.Context.ContainsKey("gone"));
         Assert.Equal("key-123", decision.UsageIdentifierKey);
-        Assert.Equal(PolicyDecision.Allow, decision.Policy.Evaluate(ExecuteApiArn.InvokeAction, Arn));
-        Assert.Equal(PolicyDecision.ExplicitDeny, decision.Policy.Evaluate(ExecuteApiArn.InvokeAction, "arn:aws:execute-api:eu-west-1:123456789012:orders/live/GET/orders/secret"));
-        Assert.Equal(PolicyDecision.ImplicitDeny, decision.Policy.Evaluate(ExecuteApiArn.InvokeAction, "arn:aws:execute-api:eu-west-1:123456789012:orders/live/POST/orders/1"));
+        Assert.Equal(PolicyDecision.Allow, decision.Decide(Arn));
+        Assert.Equal(PolicyDecision.ExplicitDeny, decision.Decide("arn:aws:execute-api:eu-west-1:123456789012:orders/live/GET/orders/secret"));
+        Assert.Equal(PolicyDecision.ImplicitDeny, decision.Decide("arn:aws:execute-api:eu-west-1:123456789012:orders/live/POST/orders/1"));
     }
 
     [Fact]
@@ -60,6 +60,44 @@ public sealed class AuthorizerOutputTests
     {
         Assert.Null(Read(json, out var problem));
         Assert.Contains(reason, problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Read_HttpApiSimpleResponse_HoldsForEveryRouteAndKeepsContextAsReturned(bool allowed)
+    {
+        var expected = allowed ? PolicyDecision.Allow : PolicyDecision.ImplicitDeny;
+        var json = "{\"isAuthorized\":" + (allowed ? "true" : "false") + ""","context":{"tenant":"acme","tier":3,"roles":["a","b"],"map":{"k":"v"},"gone":null}}""";
+        var decision = AuthorizerOutput.Read(Encoding.UTF8.GetBytes(json), httpApi: true, simple: true, out var problem);
+
+        Assert.NotNull(decision);
+        Assert.Null(problem);
+        Assert.Equal(expected, decision.Decide(Arn));
+        Assert.Equal(expected, decision.Decide("arn:aws:execute-api:eu-west-1:123456789012:orders/live/DELETE/other"));
+        Assert.Equal("3", decision.Values.Context["tier"]);
+        Assert.Equal("[\"a\",\"b\"]", decision.Values.Context["roles"]);
+        Assert.Equal("{\"k\":\"v\"}", decision.Values.Context["map"]);
+        Assert.False(decision.Values.Context.ContainsKey("gone"));
+        Assert.Equal("""{"tenant":"acme","tier":3,"roles":["a","b"],"map":{"k":"v"},"gone":null}""", decision.Values.LambdaContext.GetRawText());
+    }
+
+    [Theory]
+    [InlineData("""{"context":{}}""", "isAuthorized")]
+    [InlineData("""{"isAuthorized":"true"}""", "isAuthorized")]
+    [InlineData("""{"isAuthorized":true,"context":[1]}""", "context must be an object")]
+    public void Read_BadHttpApiSimpleResponse_NullWithReason(string json, string reason)
+    {
+        Assert.Null(AuthorizerOutput.Read(Encoding.UTF8.GetBytes(json), httpApi: true, simple: true, out var problem));
+        Assert.Contains(reason, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_HttpApiPolicyWithoutContext_LambdaContextIsJsonNull()
+    {
+        var decision = AuthorizerOutput.Read(Encoding.UTF8.GetBytes("""{"policyDocument":{"Statement":[]}}"""), httpApi: true, simple: false, out _);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, decision!.Values.LambdaContext.ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Undefined, Read("""{"policyDocument":{"Statement":[]}}""", out _)!.Values.LambdaContext.ValueKind);
     }
 
     [Theory]

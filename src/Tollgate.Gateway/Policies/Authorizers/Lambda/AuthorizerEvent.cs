@@ -9,7 +9,9 @@ namespace Tollgate.Gateway.Policies.Authorizers.Lambda;
 /// The input of a REST Lambda authorizer, as the API Gateway developer guide documents it:
 /// TOKEN <c>{type, authorizationToken, methodArn}</c>; REQUEST <c>{type, methodArn, resource,
 /// path, httpMethod, headers, multiValueHeaders, queryStringParameters,
-/// multiValueQueryStringParameters, pathParameters, stageVariables, requestContext}</c>.
+/// multiValueQueryStringParameters, pathParameters, stageVariables, requestContext}</c>. HTTP API
+/// authorizers of format 1.0 get the REQUEST event with <c>version</c>, <c>identitySource</c> and
+/// <c>authorizationToken</c> (the identity source values joined with commas) added.
 /// </summary>
 internal static class AuthorizerEvent
 {
@@ -27,7 +29,7 @@ internal static class AuthorizerEvent
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static byte[] Request(RequestContext context, string methodArn)
+    public static byte[] Request(RequestContext context, string methodArn, string? httpApiIdentity = null)
     {
         var http = context.Http;
         var request = http.Request;
@@ -37,8 +39,17 @@ internal static class AuthorizerEvent
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
+            if (httpApiIdentity is not null)
+            {
+                w.WriteString("version", "1.0");
+            }
             w.WriteString("type", "REQUEST");
             w.WriteString("methodArn", methodArn);
+            if (httpApiIdentity is not null)
+            {
+                w.WriteString("identitySource", httpApiIdentity);
+                w.WriteString("authorizationToken", httpApiIdentity);
+            }
             w.WriteString("resource", method.ResourcePath);
             w.WriteString("path", request.Path.Value ?? "/");
             w.WriteString("httpMethod", request.Method);

@@ -7,15 +7,21 @@ using Tollgate.Gateway.Policies.Authorizers.Iam;
 namespace Tollgate.Gateway.Policies.Authorizers.Lambda;
 
 /// <summary>
-/// Reads what a REST Lambda authorizer returned: <c>{principalId, policyDocument, context,
-/// usageIdentifierKey}</c>. <c>policyDocument</c> is required and must be a valid policy;
-/// <c>context</c> values must be strings, numbers or booleans (API Gateway refuses objects and
-/// arrays). Anything else is a bad output, which API Gateway answers with 500.
+/// Reads what a Lambda authorizer returned: <c>{principalId, policyDocument, context,
+/// usageIdentifierKey}</c>, or with HTTP API simple responses <c>{isAuthorized, context}</c>.
+/// <c>policyDocument</c> (or <c>isAuthorized</c>, a boolean) is required and must be valid.
+/// REST <c>context</c> values must be strings, numbers or booleans (API Gateway refuses objects and
+/// arrays); HTTP APIs take any JSON value (AWS's own example returns an array and a map), given to
+/// <c>$context.authorizer.key</c> as JSON text and to payload 2.0 events as they are. Anything else
+/// is a bad output, which API Gateway answers with 500.
 /// </summary>
 internal static class AuthorizerOutput
 {
     /// <summary>The decision, or null with <paramref name="problem"/> saying why the output is unusable.</summary>
-    public static AuthorizerDecision? Read(byte[] payload, out string? problem)
+    public static AuthorizerDecision? Read(byte[] payload, out string? problem) => Read(payload, httpApi: false, simple: false, out problem);
+
+    /// <summary>As <see cref="Read(byte[], out string?)"/>, for HTTP APIs (<paramref name="httpApi"/>) and their simple responses.</summary>
+    public static AuthorizerDecision? Read(byte[] payload, bool httpApi, bool simple, out string? problem)
     {
         problem = null;
         JsonDocument document;
@@ -35,6 +41,19 @@ internal static class AuthorizerOutput
             {
                 problem = "the output is not a JSON object";
                 return null;
+            }
+            if (!TryReadContext(root, httpApi, out var context, out var raw, out problem))
+            {
+                return null;
+            }
+            if (simple)
+            {
+                if (!root.TryGetProperty("isAuthorized", out var allowed) || allowed.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    problem = "isAuthorized is missing or not a boolean";
+                    return null;
+                }
+                return new AuthorizerDecision(allowed.GetBoolean(), new AuthorizerValues(null, context, null, []) { LambdaContext = raw });
             }
             string? principalId = null;
             if (root.TryGetProperty("principalId", out var principal))
@@ -58,30 +77,6 @@ internal static class AuthorizerOutput
                 problem = string.Join("; ", diagnostics.Items);
                 return null;
             }
-            var context = AuthorizerValues.NoContext;
-            if (root.TryGetProperty("context", out var contextElement) && contextElement.ValueKind != JsonValueKind.Null)
-            {
-                if (contextElement.ValueKind != JsonValueKind.Object)
-                {
-                    problem = "context must be an object";
-                    return null;
-                }
-                var values = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var p in contextElement.EnumerateObject())
-                {
-                    if (p.Value.ValueKind == JsonValueKind.Null)
-                    {
-                        continue;
-                    }
-                    if (Scalar(p.Value) is not { } value)
-                    {
-                        problem = $"context value '{p.Name}' is an object or array; only strings, numbers and booleans are allowed";
-                        return null;
-                    }
-                    values[p.Name] = value;
-                }
-                context = values.ToFrozenDictionary(StringComparer.Ordinal);
-            }
             string? usageKey = null;
             if (root.TryGetProperty("usageIdentifierKey", out var key) && key.ValueKind != JsonValueKind.Null)
             {
@@ -92,9 +87,56 @@ internal static class AuthorizerOutput
                 }
                 usageKey = key.GetString();
             }
-            return new AuthorizerDecision(policy, new AuthorizerValues(principalId, context, null, []), usageKey);
+            return new AuthorizerDecision(policy, new AuthorizerValues(principalId, context, null, []) { LambdaContext = raw }, usageKey);
         }
     }
+
+    /// <summary>
+    /// The <c>context</c> as strings, and for HTTP APIs also as returned (<paramref name="raw"/>: the
+    /// object cloned, or a JSON null when there is none; left undefined for REST).
+    /// </summary>
+    private static bool TryReadContext(JsonElement root, bool httpApi, out FrozenDictionary<string, string> context, out JsonElement raw, out string? problem)
+    {
+        context = AuthorizerValues.NoContext;
+        raw = default;
+        problem = null;
+        if (!root.TryGetProperty("context", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            raw = httpApi ? NullElement : default;
+            return true;
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            problem = "context must be an object";
+            return false;
+        }
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in element.EnumerateObject())
+        {
+            if (p.Value.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+            if (Scalar(p.Value) is { } value)
+            {
+                values[p.Name] = value;
+            }
+            else if (httpApi)
+            {
+                values[p.Name] = p.Value.GetRawText();
+            }
+            else
+            {
+                problem = $"context value '{p.Name}' is an object or array; only strings, numbers and booleans are allowed";
+                return false;
+            }
+        }
+        context = values.ToFrozenDictionary(StringComparer.Ordinal);
+        raw = httpApi ? element.Clone() : default;
+        return true;
+    }
+
+    private static readonly JsonElement NullElement = JsonDocument.Parse("null").RootElement.Clone();
 
     /// <summary>The function's error message (<c>errorMessage</c>), if its error object has one.</summary>
     public static string? ErrorMessage(byte[] payload)

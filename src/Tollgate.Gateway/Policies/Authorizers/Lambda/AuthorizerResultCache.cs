@@ -7,15 +7,36 @@ namespace Tollgate.Gateway.Policies.Authorizers.Lambda;
 /// <summary>
 /// What a Lambda authorizer answered for one set of identity source values: its policy (compiled
 /// once, evaluated against each method ARN, as API Gateway re-evaluates a cached policy per
-/// method) and the values it puts in <c>$context.authorizer</c>.
+/// method), or for an HTTP API simple response its <c>isAuthorized</c>, which holds for every
+/// route; and the values it puts in <c>$context.authorizer</c>.
 /// </summary>
-internal sealed class AuthorizerDecision(IamPolicy policy, AuthorizerValues values, string? usageIdentifierKey)
+internal sealed class AuthorizerDecision
 {
-    public IamPolicy Policy { get; } = policy;
+    private readonly IamPolicy? _policy;
+    private readonly bool _isAuthorized;
 
-    public AuthorizerValues Values { get; } = values;
+    public AuthorizerDecision(IamPolicy policy, AuthorizerValues values, string? usageIdentifierKey)
+    {
+        _policy = policy;
+        Values = values;
+        UsageIdentifierKey = usageIdentifierKey;
+    }
 
-    public string? UsageIdentifierKey { get; } = usageIdentifierKey;
+    /// <summary>An HTTP API simple response: <c>{isAuthorized, context}</c>.</summary>
+    public AuthorizerDecision(bool isAuthorized, AuthorizerValues values)
+    {
+        _isAuthorized = isAuthorized;
+        Values = values;
+    }
+
+    public AuthorizerValues Values { get; }
+
+    public string? UsageIdentifierKey { get; }
+
+    /// <summary>The decision for one method (route) ARN.</summary>
+    public PolicyDecision Decide(string methodArn) => _policy is { } policy
+        ? policy.Evaluate(ExecuteApiArn.InvokeAction, methodArn)
+        : _isAuthorized ? PolicyDecision.Allow : PolicyDecision.ImplicitDeny;
 }
 
 /// <summary>

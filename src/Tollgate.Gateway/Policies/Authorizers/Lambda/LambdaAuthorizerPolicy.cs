@@ -8,11 +8,30 @@ using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Policies.Authorizers.Lambda;
 
+/// <summary>Which event a Lambda authorizer gets, and how its answer is read.</summary>
+internal enum LambdaAuthorizerFormat
+{
+    /// <summary>REST <c>TOKEN</c>: <c>{type, authorizationToken, methodArn}</c>.</summary>
+    Token,
+
+    /// <summary>REST <c>REQUEST</c>.</summary>
+    Request,
+
+    /// <summary>HTTP API, <c>authorizerPayloadFormatVersion</c> 1.0: the REST REQUEST event with <c>version</c> and <c>identitySource</c>.</summary>
+    HttpApiV1,
+
+    /// <summary>HTTP API, <c>authorizerPayloadFormatVersion</c> 2.0.</summary>
+    HttpApiV2,
+}
+
 /// <summary>What a compiled Lambda authorizer needs besides its identity sources.</summary>
 internal sealed record LambdaAuthorizerSettings
 {
     public required string Name { get; init; }
-    public required bool IsToken { get; init; }
+    public required LambdaAuthorizerFormat Format { get; init; }
+
+    /// <summary>HTTP APIs, format 2.0: the function answers <c>{isAuthorized, context}</c>.</summary>
+    public bool SimpleResponses { get; init; }
     public required string Function { get; init; }
     public required Uri Endpoint { get; init; }
     public LambdaCredentials? Credentials { get; init; }
@@ -23,13 +42,15 @@ internal sealed record LambdaAuthorizerSettings
 }
 
 /// <summary>
-/// A REST Lambda authorizer (<c>TOKEN</c> or <c>REQUEST</c>) in front of one method: identity
-/// sources checked (401 without a call when one is missing, or when a token fails
-/// <c>identityValidationExpression</c>), the cached or freshly returned policy evaluated for
-/// <c>execute-api:Invoke</c> on the method ARN (403 on deny), and the authorizer's context passed
-/// on. A function that fails with <c>Unauthorized</c> gives 401; any other failure (error,
-/// timeout, unreachable function, bad output) gives 500 AUTHORIZER_CONFIGURATION_ERROR with
-/// <c>{"message": null}</c>, as API Gateway answers.
+/// A Lambda authorizer in front of one method or route (REST <c>TOKEN</c> or <c>REQUEST</c>, HTTP
+/// API <c>REQUEST</c> with payload 1.0 or 2.0): identity sources checked (401 without a call when
+/// one is missing, or when a token fails <c>identityValidationExpression</c>), the cached or freshly
+/// returned policy evaluated for <c>execute-api:Invoke</c> on the method (route) ARN, or an HTTP
+/// API simple response's <c>isAuthorized</c> taken (403 on deny), and the authorizer's context
+/// passed on. A function that fails with <c>Unauthorized</c> gives 401; any other failure (error,
+/// timeout, unreachable function, bad output) gives 500 AUTHORIZER_CONFIGURATION_ERROR: REST
+/// renders <c>{"message": null}</c>, as API Gateway answers, and HTTP APIs
+/// <c>{"message":"Internal Server Error"}</c> (<see cref="HttpApiErrors"/>).
 /// </summary>
 internal sealed class LambdaAuthorizerPolicy(
     LambdaAuthorizerSettings settings, IdentitySources sources, AuthorizerRuntime runtime, LambdaClient lambda, AuthorizerResultCache cache, ILogger logger)
@@ -61,12 +82,19 @@ internal sealed class LambdaAuthorizerPolicy(
 
     private async ValueTask<GatewayError?> InvokeAndApplyAsync(RequestContext context, string identity, string methodArn, AuthorizerCacheKey key)
     {
-        var payload = settings.IsToken ? AuthorizerEvent.Token(identity, methodArn) : AuthorizerEvent.Request(context, methodArn);
+        var payload = settings.Format switch
+        {
+            LambdaAuthorizerFormat.Token => AuthorizerEvent.Token(identity, methodArn),
+            LambdaAuthorizerFormat.HttpApiV2 => HttpApiAuthorizerEvent.V2(context, methodArn, sources.Values(identity)),
+            LambdaAuthorizerFormat.HttpApiV1 => AuthorizerEvent.Request(context, methodArn, string.Join(',', sources.Values(identity))),
+            _ => AuthorizerEvent.Request(context, methodArn),
+        };
         var result = await lambda.InvokeAsync(settings.Endpoint, settings.Function, payload, settings.Timeout, settings.Credentials, context.Http.RequestAborted);
         switch (result.Outcome)
         {
             case LambdaOutcome.Ok:
-                var decision = AuthorizerOutput.Read(result.Payload, out var problem);
+                var httpApi = settings.Format is LambdaAuthorizerFormat.HttpApiV1 or LambdaAuthorizerFormat.HttpApiV2;
+                var decision = AuthorizerOutput.Read(result.Payload, httpApi, settings.SimpleResponses, out var problem);
                 if (decision is null)
                 {
                     logger.LogError("{RequestId} authorizer '{Authorizer}': invalid output from '{Function}': {Problem}.", context.RequestId, settings.Name, settings.Function, problem);
@@ -95,7 +123,7 @@ internal sealed class LambdaAuthorizerPolicy(
     {
         // Set for denials too: gateway response templates may read $context.authorizer.*.
         context.Authorizer = decision.Values;
-        switch (decision.Policy.Evaluate(ExecuteApiArn.InvokeAction, methodArn))
+        switch (decision.Decide(methodArn))
         {
             case PolicyDecision.Allow:
                 context.UsageIdentifierKey = decision.UsageIdentifierKey;
