@@ -88,41 +88,40 @@ internal sealed partial class RequestContext
 
     public string SourceIp => Http.Connection.RemoteIpAddress?.ToString() ?? "";
 
+    /// <summary>A path parameter's value, percent-decoded (decoded once, on first use).</summary>
     public string? GetPathParameter(string name)
     {
-        var method = Method;
-        if (method is null)
+        var i = PathParameterIndex(name);
+        if (i < 0)
         {
             return null;
         }
-        var names = method.PathParameterNames;
-        for (var i = 0; i < names.Length; i++)
-        {
-            if (string.Equals(names[i], name, StringComparison.Ordinal))
-            {
-                _decodedPathValues ??= new string[names.Length];
-                return _decodedPathValues[i] ??= Uri.UnescapeDataString(PathParameterRawValues[i]);
-            }
-        }
-        return null;
+        _decodedPathValues ??= new string[PathParameterRawValues.Length];
+        return _decodedPathValues[i] ??= Uri.UnescapeDataString(PathParameterRawValues[i]);
     }
 
+    /// <summary>A path parameter's value as the client sent it (still percent-encoded).</summary>
     public string? GetRawPathParameter(string name)
     {
-        var method = Method;
-        if (method is null)
+        var i = PathParameterIndex(name);
+        return i < 0 ? null : PathParameterRawValues[i];
+    }
+
+    private int PathParameterIndex(string name)
+    {
+        var names = Method?.PathParameterNames;
+        if (names is null)
         {
-            return null;
+            return -1;
         }
-        var names = method.PathParameterNames;
-        for (var i = 0; i < names.Length; i++)
+        for (var i = 0; i < names.Length && i < PathParameterRawValues.Length; i++)
         {
             if (string.Equals(names[i], name, StringComparison.Ordinal))
             {
-                return PathParameterRawValues[i];
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     /// <summary>

@@ -41,18 +41,22 @@ internal sealed class ContextVariable(RequestContext context, MappingScope scope
         return false;
     }
 
-    public bool TryInvoke(string name, ReadOnlySpan<TemplateValue> args, out TemplateValue result)
+    public bool TryInvoke(string name, ReadOnlySpan<TemplateValue> args, out TemplateValue result) =>
+        InvokeGet(this, name, args, out result);
+
+    public void WriteTo(StringBuilder output) => output.Append("$context");
+
+    /// <summary><c>$context.get('name')</c> and <c>$context.identity.get('name')</c>: the only method these objects have.</summary>
+    private static bool InvokeGet(ITemplateObject target, string name, ReadOnlySpan<TemplateValue> args, out TemplateValue result)
     {
         if (name == "get" && args.Length == 1 && !args[0].IsNull)
         {
-            TryGetProperty(args[0].ToString(), out result);
+            target.TryGetProperty(args[0].ToString(), out result);
             return true;
         }
         result = TemplateValue.Null;
         return false;
     }
-
-    public void WriteTo(StringBuilder output) => output.Append("$context");
 
     /// <summary>A group of variables such as <c>identity.*</c>, looked up by their full name.</summary>
     private sealed class Prefixed(RequestContext context, string prefix) : ITemplateObject
@@ -68,16 +72,8 @@ internal sealed class ContextVariable(RequestContext context, MappingScope scope
             return false;
         }
 
-        public bool TryInvoke(string name, ReadOnlySpan<TemplateValue> args, out TemplateValue result)
-        {
-            if (name == "get" && args.Length == 1 && !args[0].IsNull)
-            {
-                TryGetProperty(args[0].ToString(), out result);
-                return true;
-            }
-            result = TemplateValue.Null;
-            return false;
-        }
+        public bool TryInvoke(string name, ReadOnlySpan<TemplateValue> args, out TemplateValue result) =>
+            InvokeGet(this, name, args, out result);
 
         public void WriteTo(StringBuilder output) => output.Append("$context.").Append(prefix.AsSpan(0, prefix.Length - 1));
     }
