@@ -67,4 +67,41 @@ public sealed class LambdaClientTests
         Assert.Null(LambdaFunctions.Endpoint(new LambdaSettings(), "other", out var problem));
         Assert.Contains("no Lambda endpoint", problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Invoke_OverMaxConcurrency_WaitsForAFreePlace()
+    {
+        await using var lambda = await TestLambda.StartAsync();
+        var release = new TaskCompletionSource();
+        lambda.Function("busy", async _ =>
+        {
+            await release.Task;
+            return new LambdaReply("{}");
+        });
+        lambda.Function("quick", _ => new LambdaReply("{}"));
+        using var client = new LambdaClient(TimeProvider.System, NullLogger.Instance, maxConcurrency: 1);
+        var endpoint = new Uri(lambda.Url);
+
+        var first = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        // The only place is taken: the second call waits, and its timeout runs out while waiting.
+        var second = await client.InvokeAsync(endpoint, "quick", "{}"u8.ToArray(), TimeSpan.FromMilliseconds(200), null, default);
+        Assert.Equal(LambdaOutcome.Timeout, second.Outcome);
+        Assert.Equal(0, lambda.CountOf("quick"));
+
+        release.SetResult();
+        Assert.Equal(LambdaOutcome.Ok, (await first).Outcome);
+        var third = await client.InvokeAsync(endpoint, "quick", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        Assert.Equal(LambdaOutcome.Ok, third.Outcome);
+    }
+
+    [Fact]
+    public async Task Gateway_SizesTheLambdaClientFromConfig()
+    {
+        var config = Models.Config(Models.Api("a", "prod", Models.Resource("/x", ("GET", Models.Mock("{}"))))) with
+        {
+            Lambda = new LambdaSettings { Endpoint = "http://127.0.0.1:1", MaxConcurrency = 3 },
+        };
+        await using var gateway = await RunningGateway.StartAsync(config);
+        Assert.Equal(3, gateway.Server.Services.Lambda.MaxConcurrency);
+    }
 }

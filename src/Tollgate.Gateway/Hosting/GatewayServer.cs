@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Integrations.Lambda;
+using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Throttling;
 
@@ -107,8 +108,11 @@ internal sealed class GatewayServer : IAsyncDisposable
             });
             options.ConfigureLogging?.Invoke(b);
         });
+        // Read once up front: the long-lived Lambda client is sized by the config it starts with.
+        var firstLoad = options.Source();
         var forwarder = new HttpForwarder(options.Time, loggerFactory.CreateLogger<HttpForwarder>());
-        var lambda = new LambdaClient(options.Time, loggerFactory.CreateLogger<LambdaClient>());
+        var lambda = new LambdaClient(options.Time, loggerFactory.CreateLogger<LambdaClient>(),
+            firstLoad.Config?.Lambda.MaxConcurrency ?? new LambdaSettings().MaxConcurrency);
         UsageServices usage;
         try
         {
@@ -125,7 +129,7 @@ internal sealed class GatewayServer : IAsyncDisposable
         }
         var services = new GatewayServices(options.Time, loggerFactory, forwarder, lambda) { Usage = usage };
 
-        var initial = ConfigReloader.LoadInitial(options.Source, services, out var load);
+        var initial = ConfigReloader.LoadInitial(() => firstLoad, services, out var load);
         if (initial is null)
         {
             forwarder.Dispose();

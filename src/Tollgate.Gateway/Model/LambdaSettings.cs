@@ -19,7 +19,10 @@ public sealed record LambdaSettings
     /// <summary>Functions with an endpoint of their own.</summary>
     public ImmutableArray<LambdaFunction> Functions { get; init; } = [];
 
-    /// <summary>Invocations in flight at once, across all functions; more wait. Default 256.</summary>
+    /// <summary>
+    /// Invocations in flight at once, across all functions; more wait (within their timeout).
+    /// Default 256. Read at start-up: the client's connection pool and this bound outlive reloads.
+    /// </summary>
     public int MaxConcurrency { get; init; } = 256;
 }
 

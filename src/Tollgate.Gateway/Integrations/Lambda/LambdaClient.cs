@@ -41,7 +41,8 @@ internal sealed class LambdaClient : IDisposable
     {
         _time = time;
         _logger = logger;
-        _inFlight = new SemaphoreSlim(Math.Max(1, maxConcurrency));
+        MaxConcurrency = Math.Max(1, maxConcurrency);
+        _inFlight = new SemaphoreSlim(MaxConcurrency);
         _http = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -51,6 +52,9 @@ internal sealed class LambdaClient : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(10),
         });
     }
+
+    /// <summary>How many invocations may be in flight at once; more wait for a free place.</summary>
+    public int MaxConcurrency { get; }
 
     /// <summary>
     /// Signs an invocation before it is sent (SigV4 for service <c>lambda</c>) when credentials are
