@@ -139,7 +139,7 @@ internal sealed class HttpForwarder : IDisposable
         return null;
     }
 
-    private static HttpRequestMessage CreateMessage(RequestContext context, ForwardRequest request, bool isUpgrade)
+    internal static HttpRequestMessage CreateMessage(RequestContext context, ForwardRequest request, bool isUpgrade)
     {
         var http = context.Http;
         var inbound = http.Request;
@@ -240,7 +240,7 @@ internal sealed class HttpForwarder : IDisposable
         return false;
     }
 
-    private static void CopyResponseHead(HttpResponseMessage response, HttpResponse outbound)
+    internal static void CopyResponseHead(HttpResponseMessage response, HttpResponse outbound)
     {
         outbound.StatusCode = (int)response.StatusCode;
         var headers = outbound.Headers;
