@@ -26,9 +26,9 @@ ROOT="$(dirname "$HERE")"
 LIB="$HERE/lib"
 
 if [ "$QUICK" = 1 ]; then
-  DURATION=1; ROUNDS=1; WARMUP=2; LAT_DURATION=2; RELOAD_LOAD=4
+  DURATION=1; ROUNDS=1; WARMUP=1; LAT_DURATION=1; RELOAD_LOAD=3; IDLE_SAMPLE=2
 else
-  DURATION=5; ROUNDS=5; WARMUP=5; LAT_DURATION=10; RELOAD_LOAD=8
+  DURATION=5; ROUNDS=5; WARMUP=5; LAT_DURATION=10; RELOAD_LOAD=8; IDLE_SAMPLE=5
 fi
 CONNS=(16 64 256)
 LAT_CONNS=16
@@ -61,6 +61,7 @@ if [ "$(nproc)" -lt 2 ]; then
 fi
 
 WORK="$(mktemp -d /tmp/tollgate-bench.XXXXXX)"
+chmod 755 "$WORK"   # nginx workers run as an unprivileged user and read the content under it
 RAW="$WORK/raw.jsonl"
 : >"$RAW"
 PIDS=()
@@ -81,7 +82,7 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
 # ---------------------------------------------------------------- build Tollgate (Release)
 # Published once per source state into /tmp, so that a second run does not build again.
-SRC_HASH="$( (cd "$ROOT" && git rev-parse HEAD 2>/dev/null; cd "$ROOT" && git diff HEAD -- src bench 2>/dev/null) | sha256sum | cut -c1-16)"
+SRC_HASH="$( (cd "$ROOT" && git rev-parse HEAD 2>/dev/null; cd "$ROOT" && git diff HEAD -- src bench/Tollgate.Benchmarks 2>/dev/null) | sha256sum | cut -c1-16)"
 BUILD="/tmp/tollgate-bench-build-$SRC_HASH"
 if [ ! -x "$BUILD/tollgate/tollgate" ] || [ ! -f "$BUILD/benchmarks/Tollgate.Benchmarks.dll" ]; then
   log "Publishing Tollgate (Release) into $BUILD ..."
@@ -106,10 +107,12 @@ print(f"{100.0 * (total - idle) / total:.1f}" if total else "0")
 EOF
 }
 
+# wait_port PORT [PID]: until something listens on PORT; gives up early when PID has exited.
 wait_port() {
-  local port="$1" i
-  for i in $(seq 1 200); do
+  local port="$1" pid="${2:-}" i
+  for i in $(seq 1 400); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then break; fi
     sleep 0.05
   done
   echo "nothing listens on port $port" >&2
@@ -209,7 +212,7 @@ write_haproxy_conf() {
   cat >"$WORK/haproxy.cfg" <<EOF
 global
   nbthread $threads
-  maxconn 20000
+  maxconn 4096
 defaults
   mode http
   option http-keep-alive
@@ -275,8 +278,8 @@ for variant in plain key jwt; do
 done
 
 META="$WORK/meta.json"
-log "Measuring the load others put on the machine (5 s) ..."
-BUSY_BEFORE="$(machine_busy 5)"
+log "Measuring the load others put on the machine ($IDLE_SAMPLE s) ..."
+BUSY_BEFORE="$(machine_busy "$IDLE_SAMPLE")"
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "Machine busy before the run: $BUSY_BEFORE% of $(nproc) cores; load average $LOAD_BEFORE"
 
@@ -304,7 +307,7 @@ start_proxies() {
     PROXY_PID[$name]=$STARTED_PID
   done
   for name in nginx haproxy tollgate tollgate-key tollgate-jwt; do
-    if ! wait_port "${PORT[$name]}" 2>/dev/null; then
+    if ! wait_port "${PORT[$name]}" "${PROXY_PID[$name]}" 2>/dev/null; then
       if [[ "$name" == tollgate-* ]]; then
         AVAILABLE[$name]=0
         UNAVAILABLE_REASON[$name]="not available yet: the config is refused: $(grep -m3 -i 'error\|not ' "$WORK/$name-$layout.out" | tr '\n' ' ' | cut -c1-300)"
@@ -508,11 +511,11 @@ stop "$BACKEND_PID"
 # In-process: compile + swap time and route matching with 10,000 routes (Stopwatch, medians of batches).
 SCALE_ITER=5; [ "$QUICK" = 1 ] && SCALE_ITER=3
 dotnet "$BUILD/benchmarks/Tollgate.Benchmarks.dll" scale --routes 10000 --iterations "$SCALE_ITER" \
-  --config "$WORK/routes-10k/tollgate.yaml" >"$WORK/scale.json" 2>"$WORK/scale.err" \
+  --config "$WORK/routes-10k/tollgate.yaml" --config "$WORK/routes-10k-next/tollgate.yaml" >"$WORK/scale.json" 2>"$WORK/scale.err" \
   || { cat "$WORK/scale.err" >&2; exit 1; }
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['kind']='scale'; print(json.dumps(d))" "$WORK/scale.json" >>"$RAW"
 
-BUSY_AFTER="$(machine_busy 5)"
+BUSY_AFTER="$(machine_busy "$IDLE_SAMPLE")"
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 unavailable_json="{"
 first=1
