@@ -54,8 +54,10 @@ internal sealed class HttpForwarder : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(10),
-            // The gateway decides what tracing headers go upstream, not the handler.
-            ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
+            // The gateway decides what tracing headers go upstream, not the handler. Null (rather
+            // than a propagator that writes nothing) also leaves out the handler's per-request
+            // Activity and its tags, which cost more than the rest of the request set-up.
+            ActivityHeadersPropagator = null,
         };
         if (insecure)
         {
