@@ -80,6 +80,10 @@ internal sealed class GatewayServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // While this category is enabled at any level, ASP.NET Core starts an Activity and a
+        // logging scope for every request. The gateway logs its own requests; this one only ever
+        // logs per-request start and stop lines, which the filter above drops anyway.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
