@@ -145,7 +145,7 @@ internal sealed class HttpForwarder : IDisposable
     {
         var http = context.Http;
         var inbound = http.Request;
-        var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Target);
+        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), request.Target);
         if (isUpgrade)
         {
             message.Version = HttpVersion.Version11;
@@ -179,11 +179,11 @@ internal sealed class HttpForwarder : IDisposable
             {
                 if (message.Content is not null && !string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
                 {
-                    message.Content.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
+                    AddHeader(message.Content.Headers, name, values);
                 }
                 continue;
             }
-            message.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
+            AddHeader(message.Headers, name, values);
         }
         if (isUpgrade)
         {
@@ -223,6 +223,19 @@ internal sealed class HttpForwarder : IDisposable
         return message;
     }
 
+    /// <summary>Adds without validation; a single value (the usual case) without boxing the values as a sequence.</summary>
+    private static void AddHeader(System.Net.Http.Headers.HttpHeaders headers, string name, Microsoft.Extensions.Primitives.StringValues values)
+    {
+        if (values.Count == 1)
+        {
+            headers.TryAddWithoutValidation(name, values[0]);
+        }
+        else
+        {
+            headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
+        }
+    }
+
     private static bool NamedByConnection(Microsoft.Extensions.Primitives.StringValues connection, string name)
     {
         foreach (var value in connection)
@@ -247,21 +260,22 @@ internal sealed class HttpForwarder : IDisposable
         outbound.StatusCode = (int)response.StatusCode;
         var headers = outbound.Headers;
         var switching = response.StatusCode == HttpStatusCode.SwitchingProtocols;
-        foreach (var (name, values) in response.Headers)
+        // The values as the backend sent them: neither parsed nor re-formatted on the way through.
+        foreach (var (name, values) in response.Headers.NonValidated)
         {
             CopyHeader(headers, name, values, switching);
         }
-        foreach (var (name, values) in response.Content.Headers)
+        foreach (var (name, values) in response.Content.Headers.NonValidated)
         {
             CopyHeader(headers, name, values, switching);
         }
     }
 
-    private static void CopyHeader(IHeaderDictionary headers, string name, IEnumerable<string> values, bool switching)
+    private static void CopyHeader(IHeaderDictionary headers, string name, System.Net.Http.Headers.HeaderStringValues values, bool switching)
     {
         if (switching && string.Equals(name, "Upgrade", StringComparison.OrdinalIgnoreCase))
         {
-            headers[name] = values.ToArray();
+            headers[name] = ToStringValues(values);
             return;
         }
         if (HeaderRules.IsHopByHop(name))
@@ -270,10 +284,26 @@ internal sealed class HttpForwarder : IDisposable
         }
         if (HeaderRules.IsRemapped(name))
         {
-            headers["x-amzn-Remapped-" + name] = values.ToArray();
+            headers["x-amzn-Remapped-" + name] = ToStringValues(values);
             return;
         }
-        headers[name] = values.ToArray();
+        headers[name] = ToStringValues(values);
+    }
+
+    private static Microsoft.Extensions.Primitives.StringValues ToStringValues(System.Net.Http.Headers.HeaderStringValues values)
+    {
+        if (values.Count == 1)
+        {
+            // With one value, ToString is that value, without a copy.
+            return values.ToString();
+        }
+        var array = new string[values.Count];
+        var i = 0;
+        foreach (var value in values)
+        {
+            array[i++] = value;
+        }
+        return array;
     }
 
     private async Task TunnelAsync(IHttpUpgradeFeature upgrade, HttpResponseMessage response, CancellationToken aborted)
