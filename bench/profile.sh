@@ -3,6 +3,7 @@
 #
 #   bench/profile.sh cpu [ROUNDS] [SECONDS]   CPU-us per request of Tollgate and nginx, alternating rounds
 #   bench/profile.sh perf [SECONDS]           perf record of Tollgate under load; prints the top symbols
+#   bench/profile.sh strace                   system calls per request of Tollgate and nginx
 #
 # Layout A of bench/run.sh: the proxy on core 0, wrk and the backend on core 1, 64 connections,
 # 0 B body. Builds the working tree in Release first (into /tmp). Extra environment for Tollgate
@@ -126,6 +127,19 @@ EOF
     perf report -i "$WORK/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -n 15 || true
     echo "--- by symbol"
     perf report -i "$WORK/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep '%' | head -n "${TOP:-60}" || true
+    ;;
+  strace)
+    # System calls per request of Tollgate and of nginx (strace slows both down; the counts stay).
+    measure 18083 "${WARM:-10}" $TG >/dev/null
+    for target in tollgate nginx; do
+      if [ "$target" = tollgate ]; then port=18083; pids=$TG; else port=18081; pids="$(IFS=,; echo "${NGINX_PIDS[*]}")"; fi
+      strace -c -f -p "$pids" -o "$WORK/strace.$target" 2>/dev/null & st=$!
+      sleep 1
+      n="$(taskset -c 1 wrk -t1 -c64 -d3s -s "$HERE/lib/report.lua" "http://127.0.0.1:$port/prod/0" | grep '^{' | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])')"
+      kill -INT $st; wait $st 2>/dev/null || true
+      echo "--- $target: $n requests; calls per request:"
+      awk -v n="$n" '$1 ~ /^[0-9.]+$/ && NF >= 5 { name = $NF; calls = $4; if (calls ~ /^[0-9]+$/ && calls / n >= 0.01) printf "  %-22s %.2f\n", name, calls / n }' "$WORK/strace.$target" | sort -k2 -rn
+    done
     ;;
   *) echo "unknown mode $MODE" >&2; exit 2 ;;
 esac
