@@ -57,7 +57,7 @@ public class ForwarderBenchmarks
     public void Cleanup() => _response.Dispose();
 
     [Benchmark(Description = "request context (id, clock)")]
-    public object NewRequestContext() => new RequestContext(_http, Guid.NewGuid().ToString(), DateTimeOffset.UtcNow, 0);
+    public object NewRequestContext() => new RequestContext(_http, RequestIds.New(), DateTimeOffset.UtcNow, 0);
 
     [Benchmark(Description = "upstream request message with 8 headers + X-Forwarded-*")]
     public int CreateMessage()
