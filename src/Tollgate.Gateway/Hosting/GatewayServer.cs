@@ -148,6 +148,9 @@ internal sealed class GatewayServer : IAsyncDisposable
         app.Lifetime.ApplicationStopping.Register(() => lifetimeLogger.LogInformation(
             "Shutting down: no new connections; finishing requests in flight (up to {Seconds} s).", config.Server.DrainTimeout.TotalSeconds));
         await app.StartAsync(cancellationToken);
+        // Reading and compiling the config leaves garbage (parsed documents, builders) that no
+        // request would make the GC collect soon: give that memory back before serving.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         if (options.Watch)
         {
             reloader.Watch(load.SourceFiles);
