@@ -26,10 +26,12 @@ ROOT="$(dirname "$HERE")"
 LIB="$HERE/lib"
 
 if [ "$QUICK" = 1 ]; then
-  DURATION=1; ROUNDS=1; WARMUP=1; LAT_DURATION=1; RELOAD_LOAD=3; IDLE_SAMPLE=2
+  DURATION=1; ROUNDS=1; WARMUP=1; WARMUP_TOLLGATE=5; LAT_DURATION=1; RELOAD_LOAD=3; IDLE_SAMPLE=2
 else
-  DURATION=5; ROUNDS=5; WARMUP=5; LAT_DURATION=10; RELOAD_LOAD=8; IDLE_SAMPLE=5
+  DURATION=5; ROUNDS=5; WARMUP=5; WARMUP_TOLLGATE=15; LAT_DURATION=10; RELOAD_LOAD=8; IDLE_SAMPLE=5
 fi
+# Tollgate's warm-up is longer: tiered compilation with PGO needs about 10 s of traffic on one
+# core before the hot methods run fully optimised (bench/profile.sh cpu with WARM=3 vs 10).
 CONNS=(16 64 256)
 LAT_CONNS=16
 
@@ -46,6 +48,7 @@ command -v python3 >/dev/null || need_install+=(python3)
 command -v openssl >/dev/null || need_install+=(openssl)
 command -v curl >/dev/null || need_install+=(curl)
 command -v taskset >/dev/null || need_install+=(util-linux)
+command -v perf >/dev/null || need_install+=(linux-perf)
 if [ ${#need_install[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "Missing: ${need_install[*]}. Install them (apt-get install ${need_install[*]}) or run as root." >&2
@@ -53,8 +56,13 @@ if [ ${#need_install[@]} -gt 0 ]; then
   fi
   echo "Installing ${need_install[*]} ..." >&2
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_install[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_install[@]}" >/dev/null \
+    || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_install[@]/linux-perf/}" >/dev/null
 fi
+# Instructions per request (user and kernel) come from perf's hardware counters, when the machine
+# exposes them: unlike CPU time they do not depend on what else the machine is doing.
+PERF_OK=0
+if command -v perf >/dev/null && perf stat -e instructions:u -x, true 2>&1 | grep -q '^[0-9]'; then PERF_OK=1; fi
 if [ "$(nproc)" -lt 2 ]; then
   echo "Layout A needs two cores (proxy on core 0, load generator and backend on core 1)." >&2
   exit 1
@@ -359,19 +367,31 @@ run_wrk() {
   mapfile -t pids < <(proxy_pids "${PROXY_PID[$name]}")
   local -a cmd=(wrk -t1 "-c$conns" "-d${duration}s" --latency --timeout 5s -s "$LIB/report.lua" "${headers[@]}" "http://127.0.0.1:$port/prod/$body")
   [ -n "$loadcpus" ] && cmd=(taskset -c "$loadcpus" "${cmd[@]}")
+  local perfpid="" instr='{}'
+  if [ "$PERF_OK" = 1 ]; then
+    perf stat -e instructions:u,instructions:k -x, -p "$(IFS=,; echo "${pids[*]}")" -o "$WORK/perf.stat" 2>/dev/null &
+    perfpid=$!
+    sleep 0.1
+  fi
   busy_a=($(head -n1 /proc/stat))
   before="$(cpu_ticks "${pids[@]}")"
   out="$("${cmd[@]}" 2>&1 | grep '^{' | tail -n1)" || true
   after="$(cpu_ticks "${pids[@]}")"
   busy_b=($(head -n1 /proc/stat))
+  if [ -n "$perfpid" ]; then
+    kill -INT "$perfpid" 2>/dev/null || true
+    wait "$perfpid" 2>/dev/null || true
+    instr="$(awk -F, '$1 ~ /^[0-9]+$/ && $3 ~ /:u$/ { u = $1 } $1 ~ /^[0-9]+$/ && $3 ~ /:k$/ { k = $1 }
+      END { printf "{\"user\":%d,\"kernel\":%d}", u, k }' "$WORK/perf.stat")"
+  fi
   if [ -z "$out" ]; then
     log "wrk gave no result for $name $body c$conns"
     return
   fi
   local machine_ticks=0 i
   for i in 1 2 3 6 7 8; do machine_ticks=$((machine_ticks + busy_b[i] - busy_a[i])); done
-  printf '{"kind":"throughput","layout":"%s","proxy":"%s","body":"%s","conns":%d,"round":%d,"cpu_ticks":%d,"machine_busy_ticks":%d,"clk_tck":%d,"wrk":%s}\n' \
-    "$layout" "$name" "$body" "$conns" "$round" "$((after - before))" "$machine_ticks" "$(getconf CLK_TCK)" "$out" >>"$RAW"
+  printf '{"kind":"throughput","layout":"%s","proxy":"%s","body":"%s","conns":%d,"round":%d,"cpu_ticks":%d,"machine_busy_ticks":%d,"clk_tck":%d,"instructions":%s,"wrk":%s}\n' \
+    "$layout" "$name" "$body" "$conns" "$round" "$((after - before))" "$machine_ticks" "$(getconf CLK_TCK)" "$instr" "$out" >>"$RAW"
 }
 
 CASES=()
@@ -390,8 +410,9 @@ for layout in A B; do
     if [ "${AVAILABLE[$name]}" = 1 ]; then proxies+=("$name"); else log "$name: ${UNAVAILABLE_REASON[$name]}"; fi
   done
   for name in "${proxies[@]}"; do
-    log "Layout $layout: warming up $name (${WARMUP} s, discarded)"
-    run_wrk "$layout" "$name" 0 64 0 "$WARMUP"
+    warm="$WARMUP"; [[ "$name" == tollgate* ]] && warm="$WARMUP_TOLLGATE"
+    log "Layout $layout: warming up $name (${warm} s, discarded)"
+    run_wrk "$layout" "$name" 0 64 0 "$warm"
   done
   for round in $(seq 1 "$ROUNDS"); do
     n=${#proxies[@]}
