@@ -88,6 +88,10 @@ internal sealed class GatewayServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // While this category is enabled at any level, ASP.NET Core starts an Activity and a
+        // logging scope for every request. The gateway logs its own requests; this one only ever
+        // logs per-request start and stop lines, which the filter above drops anyway.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -149,6 +153,12 @@ internal sealed class GatewayServer : IAsyncDisposable
             : config.Server.Listen.Length > 0 ? config.Server.Listen
             : ["http://127.0.0.1:8080"];
         builder.WebHost.UseUrls([.. listen]);
+        builder.WebHost.UseSockets(sockets =>
+        {
+            // Read straight into a buffer instead of waiting for data with a zero-byte read first:
+            // one system call less per request, for a 4 KB buffer held by each idle connection.
+            sockets.WaitForDataBeforeAllocatingBuffer = false;
+        });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -173,6 +183,9 @@ internal sealed class GatewayServer : IAsyncDisposable
             lifetimeLogger.LogInformation("Usage is recorded in {Database}.", database);
         }
         await app.StartAsync(cancellationToken);
+        // Reading and compiling the config leaves garbage (parsed documents, builders) that no
+        // request would make the GC collect soon: give that memory back before serving.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         if (options.Watch)
         {
             reloader.Watch(load.SourceFiles);

@@ -19,7 +19,7 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
     public async Task HandleAsync(HttpContext http)
     {
         var snapshot = snapshots.Current;
-        var context = new RequestContext(http, Guid.NewGuid().ToString(), time.GetUtcNow(), time.GetTimestamp())
+        var context = new RequestContext(http, RequestIds.New(), time.GetUtcNow(), time.GetTimestamp())
         {
             AccountId = snapshot.Config.AccountId,
         };

@@ -1,0 +1,76 @@
+using System.Net;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Http;
+using Tollgate.Gateway.Forwarding;
+using Tollgate.Gateway.Pipeline;
+
+namespace Tollgate.Benchmarks;
+
+/// <summary>
+/// The forwarder's per-request work outside the sockets: the request context, the upstream
+/// request message with its headers, and the response head copied back.
+/// </summary>
+[MemoryDiagnoser]
+public class ForwarderBenchmarks
+{
+    private static readonly Uri Target = new("http://127.0.0.1:18080/prod/0");
+
+    private DefaultHttpContext _http = null!;
+    private RequestContext _context = null!;
+    private HttpResponseMessage _response = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _http = new DefaultHttpContext();
+        var request = _http.Request;
+        request.Method = "GET";
+        request.Scheme = "http";
+        request.Host = new HostString("127.0.0.1:18083");
+        request.Path = "/prod/0";
+        // What a browser-like client sends.
+        request.Headers["Host"] = "127.0.0.1:18083";
+        request.Headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        request.Headers["Accept"] = "application/json, text/plain, */*";
+        request.Headers["Accept-Language"] = "en-GB,en;q=0.5";
+        request.Headers["Accept-Encoding"] = "gzip, deflate, br";
+        request.Headers["Connection"] = "keep-alive";
+        request.Headers["X-Request-Id"] = "f3b1c2d4-1111-2222-3333-444455556666";
+        request.Headers["Cookie"] = "session=abc123; theme=dark";
+        _http.Connection.RemoteIpAddress = IPAddress.Loopback;
+        _http.Connection.LocalPort = 18083;
+        _context = new RequestContext(_http, "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", DateTimeOffset.UnixEpoch, 0);
+
+        _response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([]) };
+        // What nginx answers for a static file.
+        _response.Headers.TryAddWithoutValidation("Server", "nginx/1.22.1");
+        _response.Headers.TryAddWithoutValidation("Date", "Sat, 21 Nov 2026 19:40:22 GMT");
+        _response.Headers.TryAddWithoutValidation("Connection", "keep-alive");
+        _response.Headers.TryAddWithoutValidation("ETag", "\"6740f1a6-400\"");
+        _response.Headers.TryAddWithoutValidation("Accept-Ranges", "bytes");
+        _response.Content.Headers.TryAddWithoutValidation("Content-Type", "application/octet-stream");
+        _response.Content.Headers.TryAddWithoutValidation("Content-Length", "1024");
+        _response.Content.Headers.TryAddWithoutValidation("Last-Modified", "Sat, 21 Nov 2026 19:40:22 GMT");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _response.Dispose();
+
+    [Benchmark(Description = "request context (id, clock)")]
+    public object NewRequestContext() => new RequestContext(_http, RequestIds.New(), DateTimeOffset.UtcNow, 0);
+
+    [Benchmark(Description = "upstream request message with 8 headers + X-Forwarded-*")]
+    public int CreateMessage()
+    {
+        using var message = HttpForwarder.CreateMessage(_context, new ForwardRequest("GET", Target, null, TimeSpan.FromSeconds(29), false, 10 << 20), isUpgrade: false);
+        return message.Headers.NonValidated.Count;
+    }
+
+    [Benchmark(Description = "response head copy, 8 headers")]
+    public int CopyResponseHead()
+    {
+        _http.Response.Headers.Clear();
+        HttpForwarder.CopyResponseHead(_response, _http.Response);
+        return _http.Response.Headers.Count;
+    }
+}
