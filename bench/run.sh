@@ -318,7 +318,10 @@ start_proxies() {
     if ! wait_port "${PORT[$name]}" "${PROXY_PID[$name]}" 2>/dev/null; then
       if [[ "$name" == tollgate-* ]]; then
         AVAILABLE[$name]=0
-        UNAVAILABLE_REASON[$name]="not available yet: the config is refused: $(grep -m3 -i 'error\|not ' "$WORK/$name-$layout.out" | tr '\n' ' ' | cut -c1-300)"
+        local why
+        why="$(grep -o "unknown key '[^']*'" "$WORK/$name-$layout.out" | sort -u | tr '\n' ' ')"
+        [ -n "$why" ] || why="$(grep -m2 -i 'error' "$WORK/$name-$layout.out" | tr '\n' ' ' | cut -c1-200)"
+        UNAVAILABLE_REASON[$name]="not available yet: this build refuses the config (${why% })"
         continue
       fi
       cat "$WORK/$name-$layout.out" >&2
@@ -382,7 +385,7 @@ run_wrk() {
     kill -INT "$perfpid" 2>/dev/null || true
     wait "$perfpid" 2>/dev/null || true
     instr="$(awk -F, '$1 ~ /^[0-9]+$/ && $3 ~ /:u$/ { u = $1 } $1 ~ /^[0-9]+$/ && $3 ~ /:k$/ { k = $1 }
-      END { printf "{\"user\":%d,\"kernel\":%d}", u, k }' "$WORK/perf.stat")"
+      END { printf "{\"user\":%.0f,\"kernel\":%.0f}", u, k }' "$WORK/perf.stat")"
   fi
   if [ -z "$out" ]; then
     log "wrk gave no result for $name $body c$conns"
