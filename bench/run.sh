@@ -2,7 +2,7 @@
 # Tollgate against nginx and HAProxy as plain reverse proxies, on loopback, on this machine.
 #
 #   bench/run.sh            the full run (about 15 minutes on 2 cores)
-#   bench/run.sh --quick    the same figures at lower precision (about a minute once built)
+#   bench/run.sh --quick    the same figures at lower precision (about 90 s once built)
 #
 # Prints a markdown table and writes bench/results/latest.json (every figure, ratios to nginx).
 # Installs nginx, haproxy, wrk and nghttp2-client (h2load) with apt-get when they are missing.
@@ -26,7 +26,7 @@ ROOT="$(dirname "$HERE")"
 LIB="$HERE/lib"
 
 if [ "$QUICK" = 1 ]; then
-  DURATION=1; ROUNDS=1; WARMUP=1; WARMUP_TOLLGATE=4; LAT_DURATION=1; RELOAD_LOAD=3; IDLE_SAMPLE=1
+  DURATION=1; ROUNDS=1; WARMUP=1; WARMUP_TOLLGATE=10; LAT_DURATION=1; RELOAD_LOAD=3; IDLE_SAMPLE=1
 else
   DURATION=5; ROUNDS=5; WARMUP=5; WARMUP_TOLLGATE=15; LAT_DURATION=10; RELOAD_LOAD=8; IDLE_SAMPLE=5
 fi
