@@ -123,9 +123,12 @@ def main(raw_path, meta_path, out_path):
                         "value": None, "met": None, "note": "not available yet: " + "; ".join(f"{k}: {v}" for k, v in meta.get("unavailable", {}).items())})
     l50 = lat_index.get(("tollgate", 50))
     if l50:
+        # A p99 measured at a rate the proxy could not sustain says nothing about the target.
+        matched = l50["rate_matched"] and lat_index[("nginx", 50)]["rate_matched"]
         targets.append({"target": "At 50% of nginx's maximum rate, Tollgate p99 within 1 ms of nginx",
-                        "value": l50["p99_minus_nginx_ms"], "rate_matched": l50["rate_matched"] and lat_index[("nginx", 50)]["rate_matched"],
-                        "met": l50["p99_minus_nginx_ms"] is not None and l50["p99_minus_nginx_ms"] <= 1.0})
+                        "value": l50["p99_minus_nginx_ms"], "rate_matched": matched,
+                        "achieved_pct_of_target": round(100.0 * l50["achieved_rps"] / l50["target_rps"], 1),
+                        "met": matched and l50["p99_minus_nginx_ms"] is not None and l50["p99_minus_nginx_ms"] <= 1.0})
     if memory:
         targets.append({"target": "Idle RSS <= 80 MB with 1,000 routes", "value": round(memory["rss_kb"] / 1024, 1),
                         "met": memory["rss_kb"] / 1024 <= 80})
@@ -171,7 +174,7 @@ def print_markdown(r):
         if "observed_ms" in t:
             extra = f" ms in process; {fmt(t['observed_ms'], 0)} ms from file write to first answer (250 ms debounce); {fmt(t['failed_requests'])} failed of {fmt(t['requests_during_reload'])}"
         if "rate_matched" in t:
-            extra = f" ms (rate matched: {'yes' if t['rate_matched'] else 'no'})"
+            extra = " ms (rate matched)" if t["rate_matched"] else f" ms, but Tollgate reached only {t['achieved_pct_of_target']}% of the rate"
         if "note" in t:
             extra = " " + t["note"]
         print(f"| {t['target']} | {fmt(t['value'], 3)}{extra} | {met} |")

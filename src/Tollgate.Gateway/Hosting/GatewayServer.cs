@@ -153,12 +153,6 @@ internal sealed class GatewayServer : IAsyncDisposable
             : config.Server.Listen.Length > 0 ? config.Server.Listen
             : ["http://127.0.0.1:8080"];
         builder.WebHost.UseUrls([.. listen]);
-        builder.WebHost.UseSockets(sockets =>
-        {
-            // Read straight into a buffer instead of waiting for data with a zero-byte read first:
-            // one system call less per request, for a 4 KB buffer held by each idle connection.
-            sockets.WaitForDataBeforeAllocatingBuffer = false;
-        });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
