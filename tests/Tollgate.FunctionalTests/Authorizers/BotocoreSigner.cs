@@ -12,26 +12,6 @@ internal static class BotocoreSigner
     public const string Key = "AKIAEXAMPLEREPORTS1";
     public const string Secret = "k5N0pR8sT2vW4yZ6bC8dF0hJ2lN4pR6tV8xZ0bD2";
 
-    private const string Signer = """
-        import sys, json
-        from botocore.auth import SigV4Auth, SigV4QueryAuth
-        from botocore.awsrequest import AWSRequest
-        from botocore.credentials import Credentials
-        out = []
-        for c in json.load(sys.stdin):
-            creds = Credentials(c['key'], c['secret'], c.get('token'))
-            req = AWSRequest(method=c['method'], url=c['url'], data=c['body'].encode('utf-8'), headers=c['headers'])
-            if c.get('unsigned'):
-                req.context['payload_signing_enabled'] = False
-            if c.get('presign'):
-                SigV4QueryAuth(creds, 'execute-api', c['region'], expires=900).add_auth(req)
-            else:
-                SigV4Auth(creds, 'execute-api', c['region']).add_auth(req)
-            p = req.prepare()
-            out.append({'url': p.url, 'headers': [[k, v] for k, v in p.headers.items()]})
-        print(json.dumps(out))
-        """;
-
     public sealed record Sign(string Method, string Path, string Body = "", string Key = Key, string Secret = Secret, string? Token = null,
         bool Presign = false, bool Unsigned = false, string Region = AuthorizerSetup.Region, string? ContentType = null);
 
@@ -64,7 +44,7 @@ internal static class BotocoreSigner
                 ["headers"] = headers,
             });
         }
-        using var output = JsonDocument.Parse(Python.Run(Signer, input.ToJsonString()));
+        using var output = JsonDocument.Parse(Python.Run(BotocoreScript.Signer, input.ToJsonString()));
         var result = new List<Func<HttpRequestMessage>>();
         var i = 0;
         foreach (var signed in output.RootElement.EnumerateArray())

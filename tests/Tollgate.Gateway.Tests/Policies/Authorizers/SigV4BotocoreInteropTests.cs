@@ -19,26 +19,6 @@ public sealed class SigV4BotocoreInteropTests
     private const string Token = "IQoJb3JpZ2luX2VjEXAMPLE//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==";
     private const string Host = "abc123.execute-api.us-east-1.amazonaws.com";
 
-    private const string Signer = """
-        import sys, json
-        from botocore.auth import SigV4Auth, SigV4QueryAuth
-        from botocore.awsrequest import AWSRequest
-        from botocore.credentials import Credentials
-        out = []
-        for c in json.load(sys.stdin):
-            creds = Credentials(c['key'], c['secret'], c.get('token'))
-            req = AWSRequest(method=c['method'], url=c['url'], data=c['body'].encode('utf-8'), headers=c['headers'])
-            if c.get('unsigned'):
-                req.context['payload_signing_enabled'] = False
-            if c.get('presign'):
-                SigV4QueryAuth(creds, 'execute-api', 'us-east-1', expires=c['expires']).add_auth(req)
-            else:
-                SigV4Auth(creds, 'execute-api', 'us-east-1').add_auth(req)
-            p = req.prepare()
-            out.append({'url': p.url, 'headers': [[k, v] for k, v in p.headers.items()]})
-        print(json.dumps(out))
-        """;
-
     private sealed record Case(string Method, string Url, string Body = "", bool WithToken = false, bool Presign = false, int Expires = 900, bool Unsigned = false)
     {
         public Dictionary<string, string> Headers { get; init; } = [];
@@ -221,7 +201,7 @@ public sealed class SigV4BotocoreInteropTests
                 ["unsigned"] = c.Unsigned,
             });
         }
-        using var output = JsonDocument.Parse(Python.Run(Signer, input.ToJsonString()));
+        using var output = JsonDocument.Parse(Python.Run(BotocoreScript.Signer, input.ToJsonString()));
         var result = new List<Signed>();
         var i = 0;
         foreach (var item in output.RootElement.EnumerateArray())
