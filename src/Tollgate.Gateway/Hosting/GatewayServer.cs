@@ -82,36 +82,32 @@ internal sealed class GatewayServer : IAsyncDisposable
     public IReadOnlyList<Uri> Addresses =>
         [.. _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a))];
 
-    public static async Task<GatewayServer> StartAsync(GatewayServerOptions options, CancellationToken cancellationToken = default)
+    /// <summary>One logging set-up for the host and for the long-lived gateway services.</summary>
+    private static void ConfigureLogging(ILoggingBuilder logging, GatewayServerOptions options)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.ClearProviders();
+        logging.SetMinimumLevel(options.MinimumLogLevel);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
         // While this category is enabled at any level, ASP.NET Core starts an Activity and a
         // logging scope for every request. The gateway logs its own requests; this one only ever
         // logs per-request start and stop lines, which the filter above drops anyway.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
-        builder.Logging.AddSimpleConsole(o =>
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             o.UseUtcTimestamp = true;
         });
-        options.ConfigureLogging?.Invoke(builder.Logging);
+        options.ConfigureLogging?.Invoke(logging);
+    }
+
+    public static async Task<GatewayServer> StartAsync(GatewayServerOptions options, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        ConfigureLogging(builder.Logging, options);
 
         // The services outlive snapshots: a reload does not drop pooled backend connections.
-        var loggerFactory = LoggerFactory.Create(b =>
-        {
-            b.SetMinimumLevel(options.MinimumLogLevel);
-            b.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                o.UseUtcTimestamp = true;
-            });
-            options.ConfigureLogging?.Invoke(b);
-        });
+        var loggerFactory = LoggerFactory.Create(b => ConfigureLogging(b, options));
         // Read once up front: the long-lived Lambda client is sized by the config it starts with.
         var firstLoad = options.Source();
         var forwarder = new HttpForwarder(options.Time, loggerFactory.CreateLogger<HttpForwarder>());
