@@ -116,7 +116,7 @@ EOF
     ;;
   perf)
     SECS="${2:-10}"
-    measure 18083 3 $TG >/dev/null
+    measure 18083 "${WARM:-20}" $TG >/dev/null
     taskset -c 1 wrk -t1 -c64 -d"$((SECS + 2))s" http://127.0.0.1:18083/prod/0 >/dev/null &
     WRK=$!
     sleep 1

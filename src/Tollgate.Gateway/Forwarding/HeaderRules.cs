@@ -14,9 +14,15 @@ internal static class HeaderRules
     /// Response headers API Gateway does not pass through as they are: REST APIs send the
     /// integration's value as <c>x-amzn-Remapped-{name}</c> and set their own where they have one.
     /// </summary>
-    private static readonly HashSet<string> Remapped = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, string> Remapped = new[]
     {
         "Authorization", "Content-MD5", "Date", "Expect", "Max-Forwards", "Server", "User-Agent", "WWW-Authenticate",
+    }.ToDictionary(name => name, name => "x-amzn-Remapped-" + name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The <c>X-Forwarded-*</c> fields the gateway writes itself.</summary>
+    private static readonly HashSet<string> Forwarded = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Port",
     };
 
     /// <summary>Headers that belong on <see cref="HttpContent"/> rather than on the request message.</summary>
@@ -30,5 +36,10 @@ internal static class HeaderRules
 
     public static bool IsContentHeader(string name) => ContentHeaders.Contains(name);
 
-    public static bool IsRemapped(string name) => Remapped.Contains(name);
+    public static bool IsRemapped(string name) => Remapped.ContainsKey(name);
+
+    /// <summary>The name a response field is passed on under: <c>x-amzn-Remapped-{name}</c> for the remapped ones.</summary>
+    public static string ResponseName(string name) => Remapped.TryGetValue(name, out var remapped) ? remapped : name;
+
+    public static bool IsForwarded(string name) => Forwarded.Contains(name);
 }

@@ -21,10 +21,13 @@ internal readonly record struct ForwardRequest(
     IForwardTransform? Transform = null);
 
 /// <summary>
-/// Proxies one request to an HTTP backend on pooled <see cref="SocketsHttpHandler"/> connections:
-/// bodies are streamed both ways and never buffered, hop-by-hop headers stay behind,
-/// <c>X-Forwarded-*</c> are added, WebSocket upgrades are tunnelled, and a client that hangs up
-/// cancels the upstream call. Over TLS, HTTP/2 is negotiated when the backend offers it.
+/// Proxies one request to an HTTP backend: bodies are streamed both ways and never buffered,
+/// hop-by-hop headers stay behind, <c>X-Forwarded-*</c> are added, WebSocket upgrades are
+/// tunnelled, and a client that hangs up cancels the upstream call. Plain <c>http://</c> backends
+/// are reached with the gateway's own HTTP/1.1 client (<see cref="Http1.Http1Pool"/>), which
+/// writes and reads header lines without the message objects of a general-purpose client;
+/// <c>https://</c> backends go through <see cref="SocketsHttpHandler"/>, which negotiates HTTP/2
+/// by ALPN when the backend offers it.
 /// </summary>
 internal sealed class HttpForwarder : IDisposable
 {
@@ -32,6 +35,7 @@ internal sealed class HttpForwarder : IDisposable
 
     private readonly HttpMessageInvoker _client;
     private readonly HttpMessageInvoker _insecureClient;
+    private readonly Http1.Http1Pool _http1;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -41,6 +45,7 @@ internal sealed class HttpForwarder : IDisposable
         _logger = logger;
         _client = new HttpMessageInvoker(CreateHandler(insecure: false), disposeHandler: true);
         _insecureClient = new HttpMessageInvoker(CreateHandler(insecure: true), disposeHandler: true);
+        _http1 = new Http1.Http1Pool(time);
     }
 
     private static SocketsHttpHandler CreateHandler(bool insecure)
@@ -52,9 +57,9 @@ internal sealed class HttpForwarder : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             EnableMultipleHttp2Connections = true,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionIdleTimeout = Http1.Http1Pool.IdleTimeout,
+            PooledConnectionLifetime = Http1.Http1Pool.Lifetime,
+            ConnectTimeout = Http1.Http1Pool.ConnectTimeout,
             // The gateway decides what tracing headers go upstream, not the handler. Null (rather
             // than a propagator that writes nothing) also leaves out the handler's per-request
             // Activity and its tags, which cost more than the rest of the request set-up.
@@ -70,22 +75,24 @@ internal sealed class HttpForwarder : IDisposable
     /// <summary>The pooled client, for integrations that build their own request (HTTP with mapping templates).</summary>
     public HttpMessageInvoker Client(bool insecureSkipVerification) => insecureSkipVerification ? _insecureClient : _client;
 
+    /// <summary>The plain-HTTP connection pool (for tests and diagnostics).</summary>
+    internal Http1.Http1Pool Http1Pool => _http1;
+
     public async ValueTask<GatewayError?> ForwardAsync(RequestContext context, ForwardRequest request)
     {
         var http = context.Http;
         var upgrade = http.Features.Get<IHttpUpgradeFeature>();
         var isUpgrade = upgrade is { IsUpgradableRequest: true } && http.Request.Headers.ContainsKey("Upgrade");
 
-        using var message = CreateMessage(context, request, isUpgrade);
+        var upstream = CreateRequest(context, request, isUpgrade);
         using var timeout = new CancellationTokenSource(request.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, timeout.Token);
-        var client = request.InsecureSkipVerification ? _insecureClient : _client;
         var started = _time.GetTimestamp();
 
-        HttpResponseMessage response;
+        UpstreamResponse response;
         try
         {
-            response = await client.SendAsync(message, linked.Token);
+            response = await SendAsync(upstream, request.InsecureSkipVerification, linked.Token);
         }
         catch (Exception e) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -106,7 +113,7 @@ internal sealed class HttpForwarder : IDisposable
                 context.RequestId, request.Timeout.TotalMilliseconds, request.Target);
             return GatewayError.Of(GatewayResponseType.INTEGRATION_TIMEOUT);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
             context.IntegrationError = e.Message;
             _logger.LogWarning("{RequestId} integration failed: {Target}: {Message}", context.RequestId, request.Target, e.Message);
@@ -115,21 +122,22 @@ internal sealed class HttpForwarder : IDisposable
 
         using (response)
         {
-            context.IntegrationStatus = (int)response.StatusCode;
+            var status = response.StatusCode;
+            context.IntegrationStatus = status;
             context.IntegrationLatencyMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
             // The integration timeout covers the wait for the response head; the body then streams.
             timeout.CancelAfter(Timeout.InfiniteTimeSpan);
             CopyResponseHead(response, http.Response);
-            if (request.Transform is { } transform && response.StatusCode != HttpStatusCode.SwitchingProtocols)
+            if (request.Transform is { } transform && status != StatusCodes.Status101SwitchingProtocols)
             {
-                if (transform.NeedsResponseBody((int)response.StatusCode))
+                if (transform.NeedsResponseBody(status))
                 {
                     return await ForwardBufferedAsync(context, response, transform, linked.Token);
                 }
                 transform.OnResponse(context, response, http.Response, null);
             }
 
-            if (response.StatusCode == HttpStatusCode.SwitchingProtocols && isUpgrade)
+            if (status == StatusCodes.Status101SwitchingProtocols && isUpgrade)
             {
                 await TunnelAsync(upgrade!, response, http.RequestAborted);
                 return null;
@@ -141,8 +149,7 @@ internal sealed class HttpForwarder : IDisposable
             }
             try
             {
-                await using var body = await response.Content.ReadAsStreamAsync(linked.Token);
-                await CopyAsync(body, http.Response.Body, linked.Token);
+                await CopyAsync(response.Body, http.Response.Body, linked.Token);
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)
             {
@@ -154,14 +161,34 @@ internal sealed class HttpForwarder : IDisposable
         return null;
     }
 
+    private ValueTask<UpstreamResponse> SendAsync(UpstreamRequest request, bool insecureSkipVerification, CancellationToken cancellationToken) =>
+        string.Equals(request.Target.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal)
+            ? _http1.SendAsync(request, cancellationToken)
+            : SendWithHandlerAsync(request, insecureSkipVerification, cancellationToken);
+
+    private async ValueTask<UpstreamResponse> SendWithHandlerAsync(UpstreamRequest request, bool insecureSkipVerification, CancellationToken cancellationToken)
+    {
+        var message = ToMessage(request);
+        try
+        {
+            var client = insecureSkipVerification ? _insecureClient : _client;
+            return new HandlerUpstreamResponse(await client.SendAsync(message, cancellationToken));
+        }
+        catch
+        {
+            message.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The response for a transform that reads the body: read whole (bounded), transformed, then sent.</summary>
-    private async ValueTask<GatewayError?> ForwardBufferedAsync(RequestContext context, HttpResponseMessage response, IForwardTransform transform, CancellationToken cancel)
+    private async ValueTask<GatewayError?> ForwardBufferedAsync(RequestContext context, UpstreamResponse response, IForwardTransform transform, CancellationToken cancel)
     {
         var http = context.Http;
         byte[] body;
         try
         {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancel);
+            var stream = response.Body;
             using var buffer = new MemoryStream();
             var chunk = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
             try
@@ -203,100 +230,147 @@ internal sealed class HttpForwarder : IDisposable
         return null;
     }
 
-    internal static HttpRequestMessage CreateMessage(RequestContext context, ForwardRequest request, bool isUpgrade)
+    /// <summary>The request to send upstream: the client's end-to-end headers, the integration's changes, X-Forwarded-*.</summary>
+    internal static UpstreamRequest CreateRequest(RequestContext context, ForwardRequest request, bool isUpgrade)
     {
         var http = context.Http;
         var inbound = http.Request;
-        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), request.Target);
-        if (isUpgrade)
-        {
-            message.Version = HttpVersion.Version11;
-            message.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
-        }
-        else
-        {
-            message.Version = HttpVersion.Version11;
-            message.VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher;
-        }
+        var upstream = new UpstreamRequest(request.Method, request.Target);
 
         var bodyFeature = http.Features.Get<IHttpRequestBodyDetectionFeature>();
         if (!isUpgrade && (bodyFeature?.CanHaveBody ?? inbound.ContentLength > 0))
         {
-            var content = new StreamContent(new LimitedReadStream(inbound.Body, request.MaxRequestBodyBytes), CopyBufferSize);
-            if (inbound.ContentLength is { } length)
-            {
-                content.Headers.ContentLength = length;
-            }
-            message.Content = content;
+            upstream.Body = new LimitedReadStream(inbound.Body, request.MaxRequestBodyBytes);
+            upstream.ContentLength = inbound.ContentLength;
         }
+        var hasBody = upstream.Body is not null;
 
         var connectionTokens = inbound.Headers.Connection;
+        string? forwardedFor = null;
         foreach (var (name, values) in inbound.Headers)
         {
             if (HeaderRules.IsHopByHop(name) || name.StartsWith(':') || NamedByConnection(connectionTokens, name))
             {
                 continue;
             }
-            if (HeaderRules.IsContentHeader(name))
+            if (HeaderRules.IsContentHeader(name) && (!hasBody || string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase)))
             {
-                if (message.Content is not null && !string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
+                // Content fields travel with a body; the length is the sending client's to write.
+                continue;
+            }
+            if (HeaderRules.IsForwarded(name))
+            {
+                if (string.Equals(name, "X-Forwarded-For", StringComparison.OrdinalIgnoreCase))
                 {
-                    AddHeader(message.Content.Headers, name, values);
+                    forwardedFor = values.ToString();
                 }
                 continue;
             }
-            AddHeader(message.Headers, name, values);
+            foreach (var value in values)
+            {
+                if (value is not null)
+                {
+                    upstream.Add(name, value);
+                }
+            }
         }
         if (isUpgrade)
         {
-            message.Headers.TryAddWithoutValidation("Connection", "Upgrade");
-            message.Headers.TryAddWithoutValidation("Upgrade", (IEnumerable<string>)inbound.Headers.Upgrade!);
+            upstream.Upgrade = inbound.Headers.Upgrade.ToString();
         }
 
-        var remote = http.Connection.RemoteIpAddress?.ToString();
-        if (remote is not null)
+        if (RemoteAddress(http.Connection.RemoteIpAddress) is { } remote)
         {
-            var existing = inbound.Headers["X-Forwarded-For"].ToString();
-            message.Headers.Remove("X-Forwarded-For");
-            message.Headers.TryAddWithoutValidation("X-Forwarded-For", existing.Length == 0 ? remote : existing + ", " + remote);
+            upstream.Add("X-Forwarded-For", string.IsNullOrEmpty(forwardedFor) ? remote : forwardedFor + ", " + remote);
         }
-        message.Headers.Remove("X-Forwarded-Proto");
-        message.Headers.TryAddWithoutValidation("X-Forwarded-Proto", inbound.Scheme);
-        message.Headers.Remove("X-Forwarded-Port");
-        message.Headers.TryAddWithoutValidation("X-Forwarded-Port", http.Connection.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        upstream.Add("X-Forwarded-Proto", inbound.Scheme);
+        upstream.Add("X-Forwarded-Port", PortText(http.Connection.LocalPort));
 
         if (request.HeaderOverrides is { } overrides)
         {
             foreach (var (name, value) in overrides)
             {
-                if (HeaderRules.IsContentHeader(name))
+                if (HeaderRules.IsContentHeader(name) && !hasBody)
                 {
-                    if (message.Content is not null)
-                    {
-                        message.Content.Headers.Remove(name);
-                        message.Content.Headers.TryAddWithoutValidation(name, value);
-                    }
                     continue;
                 }
-                message.Headers.Remove(name);
+                upstream.Set(name, value);
+            }
+        }
+        request.Transform?.OnRequest(context, upstream);
+        return upstream;
+    }
+
+    /// <summary>The same request as a message for <see cref="SocketsHttpHandler"/>.</summary>
+    internal static HttpRequestMessage ToMessage(UpstreamRequest request)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), request.Target)
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = request.Upgrade is null ? HttpVersionPolicy.RequestVersionOrHigher : HttpVersionPolicy.RequestVersionExact,
+        };
+        if (request.Body is { } body)
+        {
+            var content = new StreamContent(body, CopyBufferSize);
+            if (request.ContentLength is { } length)
+            {
+                content.Headers.ContentLength = length;
+            }
+            message.Content = content;
+        }
+        foreach (var (name, value) in request.Headers)
+        {
+            if (HeaderRules.IsContentHeader(name))
+            {
+                message.Content?.Headers.TryAddWithoutValidation(name, value);
+            }
+            else
+            {
                 message.Headers.TryAddWithoutValidation(name, value);
             }
         }
-        request.Transform?.OnRequest(context, message);
+        if (request.Upgrade is { } upgrade)
+        {
+            message.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+            message.Headers.TryAddWithoutValidation("Upgrade", upgrade);
+        }
         return message;
     }
 
-    /// <summary>Adds without validation; a single value (the usual case) without boxing the values as a sequence.</summary>
-    private static void AddHeader(System.Net.Http.Headers.HttpHeaders headers, string name, Microsoft.Extensions.Primitives.StringValues values)
+    private static IPAddressText? _lastRemote;
+    private static PortString? _lastPort;
+
+    private sealed record IPAddressText(IPAddress Address, string Text);
+
+    private sealed record PortString(int Port, string Text);
+
+    /// <summary>The client's address as text; the last one is remembered, as a client sends many requests.</summary>
+    private static string? RemoteAddress(IPAddress? address)
     {
-        if (values.Count == 1)
+        if (address is null)
         {
-            headers.TryAddWithoutValidation(name, values[0]);
+            return null;
         }
-        else
+        var last = _lastRemote;
+        if (last is not null && last.Address.Equals(address))
         {
-            headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
+            return last.Text;
         }
+        var text = address.ToString();
+        _lastRemote = new IPAddressText(address, text);
+        return text;
+    }
+
+    private static string PortText(int port)
+    {
+        var last = _lastPort;
+        if (last is not null && last.Port == port)
+        {
+            return last.Text;
+        }
+        var text = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _lastPort = new PortString(port, text);
+        return text;
     }
 
     private static bool NamedByConnection(Microsoft.Extensions.Primitives.StringValues connection, string name)
@@ -318,60 +392,50 @@ internal sealed class HttpForwarder : IDisposable
         return false;
     }
 
-    internal static void CopyResponseHead(HttpResponseMessage response, HttpResponse outbound)
+    /// <summary>
+    /// The backend's head onto the client's response: hop-by-hop fields dropped, the ones API
+    /// Gateway remaps renamed <c>x-amzn-Remapped-*</c>, repeated fields kept as repeated lines.
+    /// </summary>
+    internal static void CopyResponseHead(UpstreamResponse response, HttpResponse outbound)
     {
-        outbound.StatusCode = (int)response.StatusCode;
+        outbound.StatusCode = response.StatusCode;
         var headers = outbound.Headers;
-        var switching = response.StatusCode == HttpStatusCode.SwitchingProtocols;
-        // The values as the backend sent them: neither parsed nor re-formatted on the way through.
-        foreach (var (name, values) in response.Headers.NonValidated)
+        var switching = response.StatusCode == StatusCodes.Status101SwitchingProtocols;
+        var fields = response.Headers;
+        for (var i = 0; i < fields.Count; i++)
         {
-            CopyHeader(headers, name, values, switching);
-        }
-        foreach (var (name, values) in response.Content.Headers.NonValidated)
-        {
-            CopyHeader(headers, name, values, switching);
+            var (name, value) = fields[i];
+            if (HeaderRules.IsHopByHop(name) && !(switching && string.Equals(name, "Upgrade", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+            var target = HeaderRules.ResponseName(name);
+            if (SeenBefore(fields, i, name))
+            {
+                headers.Append(target, value);
+            }
+            else
+            {
+                headers[target] = value;
+            }
         }
     }
 
-    private static void CopyHeader(IHeaderDictionary headers, string name, System.Net.Http.Headers.HeaderStringValues values, bool switching)
+    private static bool SeenBefore(IReadOnlyList<KeyValuePair<string, string>> fields, int index, string name)
     {
-        if (switching && string.Equals(name, "Upgrade", StringComparison.OrdinalIgnoreCase))
+        for (var j = 0; j < index; j++)
         {
-            headers[name] = ToStringValues(values);
-            return;
+            if (string.Equals(fields[j].Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
         }
-        if (HeaderRules.IsHopByHop(name))
-        {
-            return;
-        }
-        if (HeaderRules.IsRemapped(name))
-        {
-            headers["x-amzn-Remapped-" + name] = ToStringValues(values);
-            return;
-        }
-        headers[name] = ToStringValues(values);
+        return false;
     }
 
-    private static Microsoft.Extensions.Primitives.StringValues ToStringValues(System.Net.Http.Headers.HeaderStringValues values)
+    private async Task TunnelAsync(IHttpUpgradeFeature upgrade, UpstreamResponse response, CancellationToken aborted)
     {
-        if (values.Count == 1)
-        {
-            // With one value, ToString is that value, without a copy.
-            return values.ToString();
-        }
-        var array = new string[values.Count];
-        var i = 0;
-        foreach (var value in values)
-        {
-            array[i++] = value;
-        }
-        return array;
-    }
-
-    private async Task TunnelAsync(IHttpUpgradeFeature upgrade, HttpResponseMessage response, CancellationToken aborted)
-    {
-        await using var upstream = await response.Content.ReadAsStreamAsync(aborted);
+        await using var upstream = response.Body;
         await using var client = await upgrade.UpgradeAsync();
         using var done = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var toUpstream = PumpAsync(client, upstream, done.Token);
@@ -429,5 +493,6 @@ internal sealed class HttpForwarder : IDisposable
     {
         _client.Dispose();
         _insecureClient.Dispose();
+        _http1.Dispose();
     }
 }

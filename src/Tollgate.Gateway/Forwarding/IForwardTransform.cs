@@ -5,7 +5,7 @@ namespace Tollgate.Gateway.Forwarding;
 
 /// <summary>
 /// Changes an integration makes to a proxied exchange (HTTP API parameter mappings): to the
-/// request message before it is sent, and to the response head before it reaches the client. The
+/// request before it is sent, and to the response head before it reaches the client. The
 /// body still streams, unless <see cref="NeedsResponseBody"/> asks for it (then it is buffered, up
 /// to <see cref="MaxBufferedBodyBytes"/>).
 /// </summary>
@@ -14,10 +14,10 @@ internal interface IForwardTransform
     /// <summary>API Gateway's payload limit: 10 MB.</summary>
     const int MaxBufferedBodyBytes = 10 * 1024 * 1024;
 
-    void OnRequest(RequestContext context, HttpRequestMessage message);
+    void OnRequest(RequestContext context, UpstreamRequest request);
 
     bool NeedsResponseBody(int statusCode);
 
     /// <summary>Called after the backend's head has been copied to <paramref name="outbound"/> and before it is sent.</summary>
-    void OnResponse(RequestContext context, HttpResponseMessage response, HttpResponse outbound, ReadOnlyMemory<byte>? body);
+    void OnResponse(RequestContext context, UpstreamResponse response, HttpResponse outbound, ReadOnlyMemory<byte>? body);
 }

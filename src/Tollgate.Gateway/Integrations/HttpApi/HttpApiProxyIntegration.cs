@@ -107,40 +107,41 @@ internal sealed class HttpApiProxyIntegration(
         return Uri.UnescapeDataString(name.Replace('+', ' '));
     }
 
-    public void OnRequest(RequestContext context, HttpRequestMessage message)
+    public void OnRequest(RequestContext context, UpstreamRequest request)
     {
         foreach (var mapping in mappings.RequestHeaders)
         {
-            var content = HeaderRules.IsContentHeader(mapping.Name);
             if (mapping.Operation == MappingOperation.Remove)
             {
-                message.Headers.Remove(mapping.Name);
-                message.Content?.Headers.Remove(mapping.Name);
+                request.Remove(mapping.Name);
+                continue;
+            }
+            if (HeaderRules.IsContentHeader(mapping.Name) && request.Body is null)
+            {
+                // Content fields travel with a body only.
                 continue;
             }
             if (mapping.Value.Resolve(context) is not { } value)
             {
                 continue;
             }
-            System.Net.Http.Headers.HttpHeaders? headers = content ? message.Content?.Headers : message.Headers;
-            if (headers is null)
-            {
-                continue;
-            }
             if (mapping.Operation == MappingOperation.Overwrite)
             {
-                headers.Remove(mapping.Name);
+                request.Set(mapping.Name, value);
             }
-            headers.TryAddWithoutValidation(mapping.Name, value);
+            else
+            {
+                request.Append(mapping.Name, value);
+            }
         }
     }
 
     public bool NeedsResponseBody(int statusCode) =>
         mappings.Responses.TryGetValue(statusCode, out var response) && response.ReadsBody;
 
-    public void OnResponse(RequestContext context, HttpResponseMessage response, HttpResponse outbound, ReadOnlyMemory<byte>? body)
+    public void OnResponse(RequestContext context, UpstreamResponse response, HttpResponse outbound, ReadOnlyMemory<byte>? body)
     {
-        if (!mappings.Responses.TryGetValue((int)response.StatusCode, out var rules))
+        if (!mappings.Responses.TryGetValue(response.StatusCode, out var rules))
         {
             return;
         }

@@ -1,12 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Templates.JsonPath;
 
 namespace Tollgate.Gateway.Integrations.HttpApi;
 
 /// <summary>What a response mapping may read besides the request: the backend's response head and, when buffered, its body.</summary>
-internal readonly record struct MappingResponse(HttpResponseMessage Message, JsonElement? Body);
+internal readonly record struct MappingResponse(UpstreamResponse Message, JsonElement? Body);
 
 /// <summary>
 /// The right-hand side of an HTTP API parameter mapping, compiled once: static text with references
@@ -205,14 +206,7 @@ internal sealed class MappingValue
         }
     }
 
-    private static string? ResponseHeader(HttpResponseMessage message, string name)
-    {
-        if (message.Headers.TryGetValues(name, out var values) || message.Content.Headers.TryGetValues(name, out values))
-        {
-            return string.Join(",", values);
-        }
-        return null;
-    }
+    private static string? ResponseHeader(UpstreamResponse message, string name) => message.Header(name);
 
     private static string? AsText(JsonElement value) => value.ValueKind switch
     {
