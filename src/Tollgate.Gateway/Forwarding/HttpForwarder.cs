@@ -36,6 +36,7 @@ internal sealed class HttpForwarder : IDisposable
     private readonly HttpMessageInvoker _client;
     private readonly HttpMessageInvoker _insecureClient;
     private readonly Http1.Http1Pool _http1;
+    private readonly ExchangeCancellation _cancellation;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -46,6 +47,7 @@ internal sealed class HttpForwarder : IDisposable
         _client = new HttpMessageInvoker(CreateHandler(insecure: false), disposeHandler: true);
         _insecureClient = new HttpMessageInvoker(CreateHandler(insecure: true), disposeHandler: true);
         _http1 = new Http1.Http1Pool(time);
+        _cancellation = new ExchangeCancellation(time);
     }
 
     private static SocketsHttpHandler CreateHandler(bool insecure)
@@ -85,14 +87,13 @@ internal sealed class HttpForwarder : IDisposable
         var isUpgrade = upgrade is { IsUpgradableRequest: true } && http.Request.Headers.ContainsKey("Upgrade");
 
         var upstream = CreateRequest(context, request, isUpgrade);
-        using var timeout = new CancellationTokenSource(request.Timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, timeout.Token);
+        using var cancel = _cancellation.Rent(request.Timeout, http.RequestAborted);
         var started = _time.GetTimestamp();
 
         UpstreamResponse response;
         try
         {
-            response = await SendAsync(upstream, request.InsecureSkipVerification, linked.Token);
+            response = await SendAsync(upstream, request.InsecureSkipVerification, cancel.Token);
         }
         catch (Exception e) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -105,7 +106,7 @@ internal sealed class HttpForwarder : IDisposable
             context.IntegrationError = "request body too large";
             return GatewayError.Of(GatewayResponseType.REQUEST_TOO_LARGE, $"HTTP content length exceeded {limit} bytes");
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             context.IntegrationError = "Endpoint request timed out";
             context.IntegrationLatencyMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
@@ -126,13 +127,13 @@ internal sealed class HttpForwarder : IDisposable
             context.IntegrationStatus = status;
             context.IntegrationLatencyMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
             // The integration timeout covers the wait for the response head; the body then streams.
-            timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+            cancel.StopTimeout();
             CopyResponseHead(response, http.Response);
             if (request.Transform is { } transform && status != StatusCodes.Status101SwitchingProtocols)
             {
                 if (transform.NeedsResponseBody(status))
                 {
-                    return await ForwardBufferedAsync(context, response, transform, linked.Token);
+                    return await ForwardBufferedAsync(context, response, transform, cancel.Token);
                 }
                 transform.OnResponse(context, response, http.Response, null);
             }
@@ -149,7 +150,7 @@ internal sealed class HttpForwarder : IDisposable
             }
             try
             {
-                await CopyAsync(response.Body, http.Response.Body, linked.Token);
+                await CopyAsync(response.Body, http.Response.Body, cancel.Token);
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)
             {

@@ -125,10 +125,32 @@ internal sealed class Http1Connection : IDisposable
                 _sending = SendBodyAsync(request.Body, chunked, request.ContentLength, _clientBodyFailed, cancellationToken);
             }
 
+            // The answer's head, read straight from the socket (one async level, not one per helper).
+            var headRequest = HttpMethodIsHead(request.Method);
             int status;
             try
             {
-                status = await ReadHeadAsync(HttpMethodIsHead(request.Method), headToken);
+                while (!TryParseHead(headRequest, out status))
+                {
+                    var space = MakeRoom();
+                    int n;
+                    try
+                    {
+                        n = await _socket.ReceiveAsync(space, SocketFlags.None, headToken);
+                    }
+                    catch (SocketException e)
+                    {
+                        throw new Http1Exception($"reading from the backend failed: {e.Message}", !_received, e);
+                    }
+                    if (n == 0)
+                    {
+                        throw new Http1Exception(_received
+                            ? "the backend closed the connection in the middle of the response head"
+                            : "the backend closed the connection without answering", !_received);
+                    }
+                    _received = true;
+                    _end += n;
+                }
             }
             catch (Exception) when (_sending is { IsCompleted: true } sending && sending.Result is { } clientFailure && _clientBodyFailed!.IsCancellationRequested)
             {
@@ -371,33 +393,30 @@ internal sealed class Http1Connection : IDisposable
 
     // ---- Response head ----
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReadHeadAsync(bool headRequest, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses the answer's head if it is all in the buffer (skipping 1xx informational answers,
+    /// which a 100 Continue or 103 Early Hints may put before it).
+    /// </summary>
+    private bool TryParseHead(bool headRequest, out int status)
     {
         while (true)
         {
-            int length;
-            while ((length = HeadLength(_read.AsSpan(_start, _end - _start))) < 0)
+            var length = HeadLength(_read.AsSpan(_start, _end - _start));
+            if (length < 0)
             {
                 if (_end - _start >= MaxHeadBytes)
                 {
                     throw new Http1Exception($"the backend's response head is larger than {MaxHeadBytes / 1024} KB", false);
                 }
-                if (!await FillAsync(cancellationToken))
-                {
-                    throw new Http1Exception(_received
-                        ? "the backend closed the connection in the middle of the response head"
-                        : "the backend closed the connection without answering", !_received);
-                }
+                status = 0;
+                return false;
             }
-            var status = ParseHead(_read.AsSpan(_start, length), headRequest);
+            status = ParseHead(_read.AsSpan(_start, length), headRequest);
             _start += length;
-            if (status is >= 100 and < 200 and not 101)
+            if (status is < 100 or >= 200 or 101)
             {
-                // 100 Continue, 102, 103: informational, the answer follows.
-                continue;
+                return true;
             }
-            return status;
         }
     }
 
@@ -710,8 +729,8 @@ internal sealed class Http1Connection : IDisposable
         return n;
     }
 
-    /// <summary>Reads more into the buffer, making room first. False at the end of the stream.</summary>
-    private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
+    /// <summary>The free end of the read buffer, after moving unread bytes to the front or growing it.</summary>
+    private Memory<byte> MakeRoom()
     {
         if (_start == _end)
         {
@@ -730,10 +749,17 @@ internal sealed class Http1Connection : IDisposable
                 Array.Resize(ref _read, _read.Length * 2);
             }
         }
+        return _read.AsMemory(_end);
+    }
+
+    /// <summary>Reads more into the buffer. False at the end of the stream.</summary>
+    private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
+    {
+        var space = MakeRoom();
         int n;
         try
         {
-            n = await _socket.ReceiveAsync(_read.AsMemory(_end), SocketFlags.None, cancellationToken);
+            n = await _socket.ReceiveAsync(space, SocketFlags.None, cancellationToken);
         }
         catch (SocketException e)
         {
