@@ -74,8 +74,6 @@ internal sealed class HttpForwarder : IDisposable
         return handler;
     }
 
-    /// <summary>The pooled client, for integrations that build their own request (HTTP with mapping templates).</summary>
-    public HttpMessageInvoker Client(bool insecureSkipVerification) => insecureSkipVerification ? _insecureClient : _client;
 
     /// <summary>The plain-HTTP connection pool (for tests and diagnostics).</summary>
     internal Http1.Http1Pool Http1Pool => _http1;
@@ -162,7 +160,11 @@ internal sealed class HttpForwarder : IDisposable
         return null;
     }
 
-    private ValueTask<UpstreamResponse> SendAsync(UpstreamRequest request, bool insecureSkipVerification, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Sends a request built by an integration (HTTP with mapping templates) on the same pooled
+    /// connections; <paramref name="cancellationToken"/> bounds the wait for the answer's head.
+    /// </summary>
+    public ValueTask<UpstreamResponse> SendAsync(UpstreamRequest request, bool insecureSkipVerification, CancellationToken cancellationToken) =>
         string.Equals(request.Target.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal)
             ? _http1.SendAsync(request, cancellationToken)
             : SendWithHandlerAsync(request, insecureSkipVerification, cancellationToken);

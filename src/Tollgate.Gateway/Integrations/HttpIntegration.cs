@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Forwarding;
@@ -50,14 +49,14 @@ internal sealed class HttpIntegration(
             logger.LogError("{RequestId} {Location}: integration uri {Uri}: {Problem}.", context.RequestId, location, settings.Uri.Text, problem);
             return GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR);
         }
-        using var message = CreateMessage(context, target, mapped);
+        var upstream = CreateRequest(context, target, mapped);
         using var timeout = new CancellationTokenSource(settings.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.Http.RequestAborted, timeout.Token);
         var started = time.GetTimestamp();
         try
         {
-            using var response = await forwarder.Client(settings.InsecureSkipVerification).SendAsync(message, linked.Token);
-            context.IntegrationStatus = (int)response.StatusCode;
+            using var response = await forwarder.SendAsync(upstream, settings.InsecureSkipVerification, linked.Token);
+            context.IntegrationStatus = response.StatusCode;
             var body = await ReadBodyAsync(response, linked.Token);
             context.IntegrationLatencyMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
             if (body is null)
@@ -66,23 +65,9 @@ internal sealed class HttpIntegration(
                 logger.LogWarning("{RequestId} {Location}: {Problem}.", context.RequestId, location, context.IntegrationError);
                 return GatewayError.Of(GatewayResponseType.INTEGRATION_FAILURE);
             }
-            var headers = new List<KeyValuePair<string, string>>();
-            foreach (var (name, values) in response.Headers)
-            {
-                foreach (var value in values)
-                {
-                    headers.Add(new(name, value));
-                }
-            }
-            foreach (var (name, values) in response.Content.Headers)
-            {
-                foreach (var value in values)
-                {
-                    headers.Add(new(name, value));
-                }
-            }
-            var result = new IntegrationResult((int)response.StatusCode, body, response.Content.Headers.ContentType?.ToString(), headers);
-            return await responses.WriteAsync(context, result, ResponseMapping.StatusText((int)response.StatusCode));
+            var headers = new List<KeyValuePair<string, string>>(response.Headers);
+            var result = new IntegrationResult(response.StatusCode, body, response.Header("Content-Type"), headers);
+            return await responses.WriteAsync(context, result, ResponseMapping.StatusText(response.StatusCode));
         }
         catch (OperationCanceledException) when (context.Http.RequestAborted.IsCancellationRequested)
         {
@@ -96,7 +81,7 @@ internal sealed class HttpIntegration(
             logger.LogWarning("{RequestId} {Location}: integration timed out after {Timeout} ms: {Target}.", context.RequestId, location, settings.Timeout.TotalMilliseconds, target);
             return GatewayError.Of(GatewayResponseType.INTEGRATION_TIMEOUT);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
             context.IntegrationError = e.Message;
             logger.LogWarning("{RequestId} {Location}: integration failed: {Target}: {Message}", context.RequestId, location, target, e.Message);
@@ -104,58 +89,50 @@ internal sealed class HttpIntegration(
         }
     }
 
-    private HttpRequestMessage CreateMessage(RequestContext context, Uri target, MappedRequest mapped)
+    private UpstreamRequest CreateRequest(RequestContext context, Uri target, MappedRequest mapped)
     {
         var overrides = mapped.Overrides;
         target = AppendQuery(target, context, overrides?.QueryString);
         var method = settings.HttpMethod is null or "ANY" ? context.HttpMethod : settings.HttpMethod;
-        var message = new HttpRequestMessage(new HttpMethod(method), target)
-        {
-            Version = HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
-        };
+        var request = new UpstreamRequest(method, target);
         if (!mapped.Body.IsEmpty)
         {
-            message.Content = new ReadOnlyMemoryContent(mapped.Body);
-            message.Content.Headers.TryAddWithoutValidation("Content-Type", mapped.ContentType ?? TemplateSelection.Json);
+            request.Body = new MemoryStream(mapped.Body.ToArray(), writable: false);
+            request.ContentLength = mapped.Body.Length;
+            request.Add("Content-Type", mapped.ContentType ?? TemplateSelection.Json);
         }
         // What API Gateway itself sends to HTTP integrations.
-        message.Headers.TryAddWithoutValidation("User-Agent", "AmazonAPIGateway_" + settings.ApiId);
-        message.Headers.TryAddWithoutValidation("x-amzn-apigateway-api-id", settings.ApiId);
+        request.Add("User-Agent", "AmazonAPIGateway_" + settings.ApiId);
+        request.Add("x-amzn-apigateway-api-id", settings.ApiId);
         foreach (var (name, source) in settings.Mappings.Headers)
         {
             if (source.Resolve(context) is { } value)
             {
-                SetHeader(message, name, value);
+                SetHeader(request, name, value);
             }
         }
         if (overrides?.Headers is { } headers)
         {
             foreach (var (name, value) in headers)
             {
-                SetHeader(message, name, value);
+                SetHeader(request, name, value);
             }
         }
-        return message;
+        return request;
     }
 
-    private static void SetHeader(HttpRequestMessage message, string name, string value)
+    private static void SetHeader(UpstreamRequest request, string name, string value)
     {
-        if (HeaderRules.IsHopByHop(name))
+        if (HeaderRules.IsHopByHop(name) || string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
-        if (HeaderRules.IsContentHeader(name))
+        if (HeaderRules.IsContentHeader(name) && request.Body is null)
         {
-            if (message.Content is not null && !string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
-            {
-                message.Content.Headers.Remove(name);
-                message.Content.Headers.TryAddWithoutValidation(name, value);
-            }
+            // Content fields travel with a body only.
             return;
         }
-        message.Headers.Remove(name);
-        message.Headers.TryAddWithoutValidation(name, value);
+        request.Set(name, value);
     }
 
     private Uri AppendQuery(Uri target, RequestContext context, List<KeyValuePair<string, string>>? overrides)
@@ -202,14 +179,15 @@ internal sealed class HttpIntegration(
     }
 
     /// <summary>The whole response body, or null when it is larger than the limit.</summary>
-    private async Task<byte[]?> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancel)
+    private async Task<byte[]?> ReadBodyAsync(UpstreamResponse response, CancellationToken cancel)
     {
-        if (response.Content.Headers.ContentLength > settings.MaxResponseBytes)
+        long? declared = long.TryParse(response.Header("Content-Length"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length) ? length : null;
+        if (declared > settings.MaxResponseBytes)
         {
             return null;
         }
-        await using var stream = await response.Content.ReadAsStreamAsync(cancel);
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(response.Content.Headers.ContentLength ?? 4096, settings.MaxResponseBytes) + 1);
+        var stream = response.Body;
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(declared ?? 4096, settings.MaxResponseBytes) + 1);
         while (true)
         {
             var memory = buffer.GetMemory(16 * 1024);
