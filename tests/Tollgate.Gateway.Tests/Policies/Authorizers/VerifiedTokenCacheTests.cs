@@ -136,6 +136,21 @@ public sealed class VerifiedTokenCacheTests : IDisposable
     }
 
     [Fact]
+    public void Add_SameTokenAfterAnEarlierSlotEmptied_ReplacesItsEntryNotHeldTwice()
+    {
+        var cache = new VerifiedTokenCache(4);
+        cache.Add(Entry(Token(0), exp: Now + 10), Now);
+        cache.Add(Entry(Token(1)), Now);
+        Assert.Null(cache.Find(Token(0), Now + 10));
+        var newer = Entry(Token(1));
+
+        cache.Add(newer, Now + 10);
+
+        Assert.Equal(1, cache.Count);
+        Assert.Same(newer, cache.Find(Token(1), Now + 10));
+    }
+
+    [Fact]
     public void Add_FullSet_EvictsAnEntryNotHitOverOneThatWas()
     {
         // Capacity 4 is one set: every token competes for the same four slots.

@@ -141,11 +141,18 @@ internal sealed class VerifiedTokenCache
             return;
         }
         var first = SetStart(entry.Hash);
+        // The token's own older entry (verified with a key since replaced) first, so it is never held
+        // twice; else an empty or dead slot.
         var victim = -1;
-        for (var i = first; i < first + Ways && victim < 0; i++)
+        for (var i = first; i < first + Ways; i++)
         {
             var e = Volatile.Read(ref _slots[i]);
-            if (e is null || now >= e.Exp || (e.Hash == entry.Hash && e.Token == entry.Token))
+            if (e is not null && e.Hash == entry.Hash && e.Token == entry.Token)
+            {
+                victim = i;
+                break;
+            }
+            if (victim < 0 && (e is null || now >= e.Exp))
             {
                 victim = i;
             }
