@@ -8,7 +8,11 @@ using Tollgate.Gateway.Policies.Authorizers.Jwt;
 
 namespace Tollgate.Benchmarks;
 
-/// <summary>Validating a Cognito ID token whose signing key is already cached (RS256 and ES256).</summary>
+/// <summary>
+/// Validating a Cognito ID token whose signing key is already cached (RS256 and ES256): cold (the
+/// verified token cache off: decode and signature every time) and as a cache hit (the same token
+/// again, as sent in <c>Authorization: Bearer ...</c>: every check but the decode and signature).
+/// </summary>
 [MemoryDiagnoser]
 public class JwtBenchmarks
 {
@@ -18,9 +22,12 @@ public class JwtBenchmarks
     private HttpClient _http = null!;
     private JwksCache _cache = null!;
     private JwtValidator _validator = null!;
+    private JwtValidator _caching = null!;
     private JwtAuthorizerSettings _settings = null!;
     private string _rs256 = "";
     private string _es256 = "";
+    private string _rs256Header = "";
+    private string _es256Header = "";
 
     [GlobalSetup]
     public void Setup()
@@ -40,12 +47,15 @@ public class JwtBenchmarks
         _http = new HttpClient(new StaticHandler(jwks));
         var time = new FixedTimeProvider(Now);
         _cache = new JwksCache(_http, time, new Dictionary<string, string> { [Issuer] = "http://jwks.invalid/jwks.json" });
-        _validator = new JwtValidator(_cache, time);
+        _validator = new JwtValidator(_cache, time, new VerifiedTokenCache(capacity: 0));
+        _caching = new JwtValidator(_cache, time, new VerifiedTokenCache());
         _settings = new JwtAuthorizerSettings { Kind = JwtAuthorizerKind.CognitoUserPools, Issuers = [Issuer] };
         _rs256 = Mint("RS256", "rsa", data => rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
         _es256 = Mint("ES256", "ec", data => ec.SignData(data, HashAlgorithmName.SHA256));
-        // Loads the keys: from here on every validation finds them cached.
-        if (!Rs256() || !Es256())
+        _rs256Header = "Bearer " + _rs256;
+        _es256Header = "Bearer " + _es256;
+        // Loads the keys, and the tokens into the caching validator: from here on every validation finds them cached.
+        if (!Rs256() || !Es256() || !Rs256Hit() || !Es256Hit() || _caching.SignatureVerifications != 2)
         {
             throw new InvalidOperationException("the benchmark tokens do not validate");
         }
@@ -64,9 +74,17 @@ public class JwtBenchmarks
     [Benchmark(Description = "Cognito ID token, ES256, cached key")]
     public bool Es256() => Validate(_es256);
 
-    private bool Validate(string token)
+    [Benchmark(Description = "Cognito ID token, RS256, verified token cache hit")]
+    public bool Rs256Hit() => Validate(_rs256Header, _caching);
+
+    [Benchmark(Description = "Cognito ID token, ES256, verified token cache hit")]
+    public bool Es256Hit() => Validate(_es256Header, _caching);
+
+    private bool Validate(string token) => Validate(token, _validator);
+
+    private bool Validate(string token, JwtValidator validator)
     {
-        var pending = _validator.ValidateAsync(token, _settings, ImmutableArray<string>.Empty);
+        var pending = validator.ValidateAsync(token, _settings, ImmutableArray<string>.Empty);
         return (pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult()).Succeeded;
     }
 

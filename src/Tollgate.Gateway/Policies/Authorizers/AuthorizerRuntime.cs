@@ -11,7 +11,7 @@ namespace Tollgate.Gateway.Policies.Authorizers;
 /// <summary>
 /// What every authorizer of one compiled config shares, built once per config (not per method):
 /// the region and account of method ARNs, the IAM credential store with its SigV4 verifier, and
-/// the JWT validator over the long-lived JWKS cache.
+/// the JWT validator over the long-lived JWKS and verified token caches.
 /// </summary>
 internal sealed class AuthorizerRuntime
 {
@@ -29,7 +29,7 @@ internal sealed class AuthorizerRuntime
         _services = services;
         Region = config.Region;
         AccountId = config.AccountId;
-        Jwt = new JwtValidator(services.Authorizers.Jwks, services.Time);
+        Jwt = new JwtValidator(services.Authorizers.Jwks, services.Time, services.Authorizers.VerifiedTokens);
         // Built on first use by an AWS_IAM method, so a config without any reports nothing twice.
         _iam = new Lazy<IamAuthorizer>(() =>
         {

@@ -5,8 +5,8 @@ namespace Tollgate.Gateway.Policies.Authorizers;
 
 /// <summary>
 /// The authorizers' long-lived state, shared by every snapshot so that a reload keeps it: the
-/// JWKS keys of each issuer (with the HttpClient that fetches them) and the Lambda authorizer
-/// result cache.
+/// JWKS keys of each issuer (with the HttpClient that fetches them), the tokens already verified
+/// against them, and the Lambda authorizer result cache.
 /// </summary>
 internal sealed class AuthorizerServices : IDisposable
 {
@@ -28,6 +28,9 @@ internal sealed class AuthorizerServices : IDisposable
     }
 
     public JwksCache Jwks { get; }
+
+    /// <summary>Verified JWTs, shared by every authorizer of every snapshot (<see cref="VerifiedTokenCache.DefaultCapacity"/> entries).</summary>
+    public VerifiedTokenCache VerifiedTokens { get; } = new();
 
     public AuthorizerResultCache Results { get; }
 

@@ -23,7 +23,12 @@ internal enum JwtFailureReason
     MissingScope,
 }
 
-/// <summary>A validated token's claims, or why it was refused.</summary>
+/// <summary>
+/// A validated token's claims, or why it was refused. A success is kept by the verified token
+/// cache and shared by every request that presents the same token: it never changes after it is
+/// built, but for the claims and scopes it computes on first use (a race computes equal values
+/// twice, and whichever reference lands is complete).
+/// </summary>
 internal sealed class JwtValidationResult
 {
     private static readonly AuthFailure Unauthorized = new(

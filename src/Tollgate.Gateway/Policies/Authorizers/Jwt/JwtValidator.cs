@@ -14,21 +14,79 @@ namespace Tollgate.Gateway.Policies.Authorizers.Jwt;
 /// audience, <c>token_use</c>, scopes). Written on System.Security.Cryptography rather than a
 /// token library: the whole check is a base64url decode, one JSON parse and one signature
 /// verification, with nothing else allocated on the way.
+/// <para>
+/// A token that verified is kept in <paramref name="tokens"/> (by default a cache of this
+/// validator's own; the gateway passes one shared by every snapshot): the next request with the
+/// same token skips the decode and the signature, and is still checked for algorithm, issuer,
+/// key (the JWKS must still serve the very key object that verified it) and every claim.
+/// </para>
 /// </summary>
-internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
+internal sealed class JwtValidator(JwksCache keys, TimeProvider time, VerifiedTokenCache? tokens = null)
 {
+    private readonly VerifiedTokenCache _tokens = tokens ?? new VerifiedTokenCache();
+
+    private long _signatureVerifications;
+
+    /// <summary>How many signatures this validator has verified (cache misses that got that far); for tests and metrics.</summary>
+    public long SignatureVerifications => Interlocked.Read(ref _signatureVerifications);
+
     /// <summary>
     /// Validates the identity source value (the Authorization header, usually) for a method that
     /// requires <paramref name="requiredScopes"/> (any one of them; empty: none required).
     /// </summary>
-    public async ValueTask<JwtValidationResult> ValidateAsync(
+    public ValueTask<JwtValidationResult> ValidateAsync(
         string? identitySource, JwtAuthorizerSettings settings, ImmutableArray<string> requiredScopes, CancellationToken cancellationToken = default)
     {
-        var token = StripBearer(identitySource);
-        if (token.Length == 0)
+        var value = identitySource ?? "";
+        var (start, length) = TokenRange(value);
+        if (length == 0)
         {
-            return JwtValidationResult.Fail(JwtFailureReason.MissingToken);
+            return ValueTask.FromResult(JwtValidationResult.Fail(JwtFailureReason.MissingToken));
         }
+        var cached = _tokens.Find(value.AsSpan(start, length), time.GetUtcNow().ToUnixTimeSeconds());
+        // A cached token whose algorithm or issuer this authorizer does not accept takes the full
+        // path, which refuses it for the same reason it would have without the cache.
+        if (cached is not null && settings.Algorithms.Contains(cached.Alg) && Contains(settings.Issuers, cached.Issuer))
+        {
+            var lookup = keys.GetKeyAsync(cached.Issuer, settings.JwksUriFor(cached.Issuer), cached.Kid, cancellationToken);
+            if (lookup.IsCompletedSuccessfully)
+            {
+                var (status, key) = lookup.Result;
+                if (status == JwksLookupStatus.Found && ReferenceEquals(key, cached.Key))
+                {
+                    return ValueTask.FromResult(CheckCachedClaims(cached, settings, requiredScopes));
+                }
+            }
+            else
+            {
+                return ValidateAfterRefreshAsync(lookup, cached, value, start, length, settings, requiredScopes, cancellationToken);
+            }
+        }
+        return ValidateUncachedAsync(Token(value, start, length), settings, requiredScopes, cancellationToken);
+    }
+
+    /// <summary>A cached token whose key lookup went to the JWKS endpoint (keys older than the cache's maximum age).</summary>
+    private async ValueTask<JwtValidationResult> ValidateAfterRefreshAsync(
+        ValueTask<(JwksLookupStatus Status, JwtSigningKey? Key)> lookup, VerifiedToken cached, string value, int start, int length,
+        JwtAuthorizerSettings settings, ImmutableArray<string> requiredScopes, CancellationToken cancellationToken)
+    {
+        var (status, key) = await lookup;
+        if (status == JwksLookupStatus.Found && ReferenceEquals(key, cached.Key))
+        {
+            return CheckCachedClaims(cached, settings, requiredScopes);
+        }
+        return await ValidateUncachedAsync(Token(value, start, length), settings, requiredScopes, cancellationToken);
+    }
+
+    private JwtValidationResult CheckCachedClaims(VerifiedToken cached, JwtAuthorizerSettings settings, ImmutableArray<string> requiredScopes)
+    {
+        var failure = CheckClaims(cached.Result, settings, requiredScopes);
+        return failure == JwtFailureReason.None ? cached.Result : JwtValidationResult.Fail(failure);
+    }
+
+    private async ValueTask<JwtValidationResult> ValidateUncachedAsync(
+        string token, JwtAuthorizerSettings settings, ImmutableArray<string> requiredScopes, CancellationToken cancellationToken)
+    {
         if (!TryDecode(token, out var header, out var root, out var failure))
         {
             return JwtValidationResult.Fail(failure);
@@ -51,47 +109,80 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
         {
             return JwtValidationResult.Fail(status == JwksLookupStatus.Unavailable ? JwtFailureReason.JwksUnavailable : JwtFailureReason.UnknownKey);
         }
+        Interlocked.Increment(ref _signatureVerifications);
         if (!VerifySignature(token, header.Alg, key!))
         {
             return JwtValidationResult.Fail(JwtFailureReason.BadSignature);
         }
-        var claimsFailure = CheckClaims(root, settings, requiredScopes, out var scopes);
-        if (claimsFailure != JwtFailureReason.None)
+        var verified = JwtValidationResult.Success(root, default);
+        // Cached before the claims are checked: a token this method refuses (another audience,
+        // another token_use) may be one that another method accepts. Without exp it is refused
+        // below and never cached.
+        if (_tokens.Accepts(token) && TryGetNumber(root, "exp", out var exp))
         {
-            return JwtValidationResult.Fail(claimsFailure);
+            _tokens.Add(new VerifiedToken(token, header.Alg, iss, header.Kid, key!, exp, verified), time.GetUtcNow().ToUnixTimeSeconds());
         }
-        return JwtValidationResult.Success(root, scopes);
+        var claimsFailure = CheckClaims(verified, settings, requiredScopes);
+        return claimsFailure == JwtFailureReason.None ? verified : JwtValidationResult.Fail(claimsFailure);
     }
 
     /// <summary>API Gateway takes the token bare or after <c>Bearer </c> (both authorizer kinds).</summary>
     internal static string StripBearer(string? value)
     {
-        var v = (value ?? "").AsSpan().Trim();
+        var v = value ?? "";
+        var (start, length) = TokenRange(v);
+        return Token(v, start, length);
+    }
+
+    private static string Token(string value, int start, int length) =>
+        length == value.Length ? value : value.Substring(start, length);
+
+    /// <summary>Where the token is in the header value: trimmed, after an optional <c>Bearer </c> (any case); length 0 when there is none.</summary>
+    private static (int Start, int Length) TokenRange(string value)
+    {
+        int start = 0, end = value.Length;
+        while (start < end && char.IsWhiteSpace(value[start]))
+        {
+            start++;
+        }
+        while (end > start && char.IsWhiteSpace(value[end - 1]))
+        {
+            end--;
+        }
+        var v = value.AsSpan(start, end - start);
         if (v.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
-            return "";
+            return (0, 0);
         }
         if (v.Length > 7 && v[..7].Equals("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            v = v[7..].TrimStart();
+            start += 7;
+            while (start < end && char.IsWhiteSpace(value[start]))
+            {
+                start++;
+            }
         }
-        return v.Length == (value?.Length ?? 0) ? value ?? "" : v.ToString();
+        return (start, end - start);
     }
 
-    private JwtFailureReason CheckClaims(JsonElement root, JwtAuthorizerSettings settings, ImmutableArray<string> requiredScopes, out ImmutableArray<string> scopes)
+    /// <summary>
+    /// The claim checks, run on every request whether the token was just verified or came from
+    /// the cache. The payload is only read (JsonDocument is safe for concurrent reads since .NET 8).
+    /// </summary>
+    private JwtFailureReason CheckClaims(JwtValidationResult verified, JwtAuthorizerSettings settings, ImmutableArray<string> requiredScopes)
     {
-        scopes = default;
+        var root = verified.Payload;
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var skew = (long)settings.ClockSkew.TotalSeconds;
-        if (!TryGetNumber(root, "exp", out var exp) || exp + skew <= now)
+        if (!root.TryGetProperty("exp"u8, out var e) || !TryGetNumber(e, out var exp) || exp + skew <= now)
         {
             return JwtFailureReason.Expired;
         }
-        if (root.TryGetProperty("nbf", out _) && (!TryGetNumber(root, "nbf", out var nbf) || nbf - skew > now))
+        if (root.TryGetProperty("nbf"u8, out e) && (!TryGetNumber(e, out var nbf) || nbf - skew > now))
         {
             return JwtFailureReason.NotYetValid;
         }
-        if (root.TryGetProperty("iat", out _) && (!TryGetNumber(root, "iat", out var iat) || iat - skew > now))
+        if (root.TryGetProperty("iat"u8, out e) && (!TryGetNumber(e, out var iat) || iat - skew > now))
         {
             return JwtFailureReason.IssuedInFuture;
         }
@@ -100,13 +191,15 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
             return JwtFailureReason.WrongAudience;
         }
         var hasScopes = !requiredScopes.IsDefaultOrEmpty;
-        if (settings.Kind == JwtAuthorizerKind.CognitoUserPools && GetString(root, "token_use") != (hasScopes ? "access" : "id"))
+        if (settings.Kind == JwtAuthorizerKind.CognitoUserPools
+            && !(root.TryGetProperty("token_use"u8, out e) && e.ValueKind == JsonValueKind.String && e.ValueEquals(hasScopes ? "access"u8 : "id"u8)))
         {
             return JwtFailureReason.WrongTokenUse;
         }
         if (hasScopes)
         {
-            scopes = ReadScopes(root);
+            // Read once per token and kept by the (possibly cached) result.
+            var scopes = verified.Scopes;
             foreach (var required in requiredScopes)
             {
                 if (Contains(scopes, required))
@@ -121,17 +214,17 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
 
     private static bool AudienceMatches(JsonElement root, ImmutableArray<string> audiences)
     {
-        if (root.TryGetProperty("aud", out var aud))
+        if (root.TryGetProperty("aud"u8, out var aud))
         {
             if (aud.ValueKind == JsonValueKind.String)
             {
-                return Contains(audiences, aud.GetString()!);
+                return IsOneOf(aud, audiences);
             }
             if (aud.ValueKind == JsonValueKind.Array)
             {
                 foreach (var a in aud.EnumerateArray())
                 {
-                    if (a.ValueKind == JsonValueKind.String && Contains(audiences, a.GetString()!))
+                    if (IsOneOf(a, audiences))
                     {
                         return true;
                     }
@@ -140,7 +233,24 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
             return false;
         }
         // Access tokens (Cognito's among them) name their client in client_id instead.
-        return GetString(root, "client_id") is { } clientId && Contains(audiences, clientId);
+        return root.TryGetProperty("client_id"u8, out var clientId) && IsOneOf(clientId, audiences);
+    }
+
+    /// <summary>A JSON string equal to one of <paramref name="values"/>; compared in place, without making a string of it.</summary>
+    private static bool IsOneOf(JsonElement element, ImmutableArray<string> values)
+    {
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+        foreach (var v in values)
+        {
+            if (element.ValueEquals(v))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     internal static ImmutableArray<string> ReadScopes(JsonElement root)
@@ -297,7 +407,13 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time)
     private static bool TryGetNumber(JsonElement root, string name, out long value)
     {
         value = 0;
-        if (!root.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.Number)
+        return root.TryGetProperty(name, out var v) && TryGetNumber(v, out value);
+    }
+
+    private static bool TryGetNumber(JsonElement v, out long value)
+    {
+        value = 0;
+        if (v.ValueKind != JsonValueKind.Number)
         {
             return false;
         }
