@@ -130,10 +130,15 @@ internal sealed class Http1Connection : IDisposable
             {
                 status = await ReadHeadAsync(HttpMethodIsHead(request.Method), headToken);
             }
-            catch (Exception) when (_sending is { IsCompleted: true } sending && sending.Result is { } clientFailure && _clientBodyFailed!.IsCancellationRequested)
+            catch (Exception) when (_clientBodyFailed is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
             {
-                // Reading the client's body failed (too large, or the client went away): that is the cause.
-                ExceptionDispatchInfo.Throw(clientFailure);
+                // Only the body sender cancels the wait on its own: reading the client's body failed
+                // (too large, or the client went away), and that is the cause. The wait may end
+                // before the sender has returned its failure; it is about to, so await it.
+                if (await _sending! is { } clientFailure)
+                {
+                    ExceptionDispatchInfo.Throw(clientFailure);
+                }
                 throw;
             }
 
