@@ -678,6 +678,39 @@ public sealed class Http1ClientTests : IAsyncLifetime
         Assert.StartsWith("GET /next ", _backend.Requests[^1].Head, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EveryIdleConnectionClosedByTheBackend_TheRetryTakesANewConnection()
+    {
+        var closeIdle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        for (var i = 0; i < 2; i++)
+        {
+            _backend.Reply(async exchange =>
+            {
+                await exchange.ReadBodyAsync();
+                await exchange.WriteAsync(Ok);
+                await closeIdle.Task;
+                exchange.Close();
+            });
+        }
+        _backend.Reply("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nagain");
+
+        // Two connections at once, both back in the pool, then the backend restarts.
+        using (var first = await SendAsync(Get()))
+        using (var second = await SendAsync(Get()))
+        {
+            Assert.Equal("ok", await ReadToEndAsync(first.Body));
+            Assert.Equal("ok", await ReadToEndAsync(second.Body));
+        }
+        Assert.Equal(2, _pool.IdleCount);
+        closeIdle.SetResult();
+        await Within((await Within(_backend.ConnectionAsync(0))).Closed);
+        await Within((await Within(_backend.ConnectionAsync(1))).Closed);
+
+        Assert.Equal("again", await FetchAsync(Get("/next")));
+
+        Assert.Equal(3, _backend.ConnectionCount);
+    }
+
     [Theory]
     // Content-Length
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok")]
