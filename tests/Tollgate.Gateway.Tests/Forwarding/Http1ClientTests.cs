@@ -718,6 +718,7 @@ public sealed class Http1ClientTests : IAsyncLifetime
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\nok")]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nok")]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nok")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: +2\r\n\r\nok")]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 0x2\r\n\r\nok")]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\nok")]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\nok")]
@@ -808,6 +809,8 @@ public sealed class Http1ClientTests : IAsyncLifetime
     [InlineData("2\r\nokX\r\n0\r\n\r\n")]
     [InlineData("+2\r\nok\r\n0\r\n\r\n")]
     [InlineData("0x2\r\nok\r\n0\r\n\r\n")]
+    [InlineData("2 2\r\nok\r\n0\r\n\r\n")]
+    [InlineData("2\tx\r\nok\r\n0\r\n\r\n")]
     public async Task MalformedChunks_FailWhileReadingTheBody(string chunks)
     {
         _backend.Reply("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks);

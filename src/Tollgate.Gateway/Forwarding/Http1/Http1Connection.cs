@@ -550,7 +550,9 @@ internal sealed class Http1Connection : IDisposable
         if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
         {
             kind = FieldKind.ContentLength;
-            if (!Utf8Parser.TryParse(valueBytes, out number, out var consumed) || consumed != valueBytes.Length || number < 0)
+            // Digits only (1*DIGIT): the parser alone would also take a sign.
+            if (valueBytes.IsEmpty || valueBytes.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0
+                || !Utf8Parser.TryParse(valueBytes, out number, out var consumed) || consumed != valueBytes.Length)
             {
                 throw new Http1Exception("the backend sent an invalid Content-Length", false);
             }
@@ -623,7 +625,10 @@ internal sealed class Http1Connection : IDisposable
                     var line = _read.AsSpan(_lineStart, length);
                     var end = line.IndexOfAny((byte)';', (byte)' ', (byte)'\t');
                     var digits = end < 0 ? line : line[..end];
-                    if (digits.IsEmpty || !Utf8Parser.TryParse(digits, out long size, out var consumed, 'x') || consumed != digits.Length || size < 0)
+                    // After the size only whitespace, then extensions (";name=value").
+                    var extensions = end < 0 ? default : line[end..].TrimStart(" \t"u8);
+                    if (digits.IsEmpty || (!extensions.IsEmpty && extensions[0] != (byte)';')
+                        || !Utf8Parser.TryParse(digits, out long size, out var consumed, 'x') || consumed != digits.Length || size < 0)
                     {
                         throw new Http1Exception("the backend sent a malformed chunk size", false);
                     }
