@@ -100,6 +100,23 @@ public sealed class Http1ClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LargeHead_AndNonAsciiValues_AreWrittenWhole()
+    {
+        _backend.Reply(Ok);
+        var large = new string('v', 20_000);
+        var request = Get();
+        request.Add("X-Large", large);
+        request.Add("X-Text", "caf\u00e9 \u2713");
+
+        await FetchAsync(request);
+
+        var utf8 = Encoding.Latin1.GetString(Encoding.UTF8.GetBytes("caf\u00e9 \u2713"));
+        Assert.Equal(
+            $"GET / HTTP/1.1\r\nHost: 127.0.0.1:{_backend.Port}\r\nX-Large: {large}\r\nX-Text: {utf8}\r\n\r\n",
+            Assert.Single(_backend.Requests).Raw);
+    }
+
+    [Fact]
     public async Task Post_EmptyUnsizedBody_IsOnlyTheLastChunk()
     {
         _backend.Reply(Ok);
@@ -342,6 +359,47 @@ public sealed class Http1ClientTests : IAsyncLifetime
             Assert.Equal(new string('x', 200), response.Header("X-Long"));
             Assert.Equal("hello world", await ReadToEndAsync(response.Body));
         }
+        Assert.Equal("ok", await FetchAsync(Get()));
+
+        Assert.Equal(1, _backend.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task InformationalAnswer_FollowedByAHeadLargerThanTheBuffer_IsParsed()
+    {
+        var head = new StringBuilder("HTTP/1.1 200 OK\r\n");
+        for (var i = 0; i < 20; i++)
+        {
+            head.Append("X-Pad-").Append(i).Append(": ").Append('p', 1000).Append("\r\n");
+        }
+        _backend.Reply("HTTP/1.1 100 Continue\r\n\r\n" + head + "Content-Length: 2\r\n\r\nok");
+
+        using var response = await SendAsync(Get());
+
+        Assert.Equal(21, response.Headers.Count);
+        Assert.Equal(new string('p', 1000), response.Header("X-Pad-19"));
+        Assert.Equal("ok", await ReadToEndAsync(response.Body));
+    }
+
+    [Fact]
+    public async Task LargeBodies_AcrossBufferBoundaries_AreReadExactly()
+    {
+        var random = new Random(7);
+        var content = new StringBuilder();
+        var chunked = new StringBuilder();
+        for (var i = 0; content.Length < 200_000; i++)
+        {
+            var piece = new string((char)('a' + (i % 26)), random.Next(1, 9000));
+            content.Append(piece);
+            chunked.Append(piece.Length.ToString("x", System.Globalization.CultureInfo.InvariantCulture)).Append("\r\n").Append(piece).Append("\r\n");
+        }
+        var body = content.ToString();
+        _backend.Reply($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\n\r\n{body}");
+        _backend.Reply($"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{chunked}0\r\n\r\n");
+        _backend.Reply(Ok);
+
+        Assert.Equal(body, await FetchAsync(Get()));
+        Assert.Equal(body, await FetchAsync(Get()));
         Assert.Equal("ok", await FetchAsync(Get()));
 
         Assert.Equal(1, _backend.ConnectionCount);
@@ -610,6 +668,33 @@ public sealed class Http1ClientTests : IAsyncLifetime
         _backend.Reply("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nCONTENT-LENGTH: 2\r\nx-Mixed-CASE: v\r\n\r\nok");
 
         Assert.Equal([H("Content-Type", "text/plain"), H("Content-Length", "2"), H("x-Mixed-CASE", "v")], await FetchHeadersAsync(Get()));
+    }
+
+    [Fact]
+    public async Task LinesPastTheCachedOnes_AndLongLines_AreReadAfresh()
+    {
+        string Answer(string value)
+        {
+            var head = new StringBuilder("HTTP/1.1 200 OK\r\n");
+            head.Append("X-Long: ").Append(value, 0, 1).Append('l', 600).Append("\r\n");
+            for (var i = 1; i < 40; i++)
+            {
+                head.Append("X-Line-").Append(i).Append(": ").Append(i == 35 ? value : "same").Append("\r\n");
+            }
+            return head.Append("Content-Length: 2\r\n\r\nok").ToString();
+        }
+        _backend.Reply(Answer("one"));
+        _backend.Reply(Answer("two"));
+
+        var first = await FetchHeadersAsync(Get());
+        var second = await FetchHeadersAsync(Get());
+
+        Assert.Equal("one", first.Single(h => h.Key == "X-Line-35").Value);
+        Assert.Equal("two", second.Single(h => h.Key == "X-Line-35").Value);
+        Assert.Equal("o" + new string('l', 600), first[0].Value);
+        Assert.Equal("t" + new string('l', 600), second[0].Value);
+        Assert.Equal(41, second.Count);
+        Assert.Equal(1, _backend.ConnectionCount);
     }
 
     [Fact]
@@ -994,6 +1079,24 @@ public sealed class Http1ClientTests : IAsyncLifetime
         await Assert.ThrowsAsync<RequestBodyTooLargeException>(() => sending);
         await Within((await Within(_backend.ConnectionAsync(0))).ClientClosed);
         Assert.Equal(0, _pool.IdleCount);
+    }
+
+    [Fact]
+    public async Task RequestBodyLongerThanItsContentLength_IsTheFailure_AndNotSent()
+    {
+        _backend.Reply(exchange => exchange.Connection.WaitForClientCloseAsync());
+        var request = new UpstreamRequest("POST", _backend.Url("/"))
+        {
+            Body = new MemoryStream("too long"u8.ToArray()),
+            ContentLength = 3,
+        };
+
+        var e = await Assert.ThrowsAsync<IOException>(() => SendAsync(request));
+
+        Assert.Contains("longer", e.Message, StringComparison.Ordinal);
+        var connection = await Within(_backend.ConnectionAsync(0));
+        await Within(connection.ClientClosed);
+        Assert.Equal(Assert.Single(_backend.Requests).Head.Length, connection.BytesReceived);
     }
 
     [Fact]
