@@ -178,6 +178,28 @@ public sealed class Http1ClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upgrade_ConnectionResetByTheBackend_FailsTheTunnelWithAnIOException()
+    {
+        _backend.Reply(async exchange =>
+        {
+            await exchange.WriteAsync("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+            await exchange.Connection.ReadExactlyAsync(4);
+            exchange.Connection.Reset();
+        });
+        var request = Get("/socket");
+        request.Upgrade = "websocket";
+
+        using var response = await SendAsync(request);
+        var tunnel = response.Body;
+        await tunnel.WriteAsync("ping"u8.ToArray()).AsTask().WaitAsync(Patience);
+
+        // A stream fails with an IOException, as the upgraded stream of SocketsHttpHandler does:
+        // that is what the forwarder's tunnel expects.
+        await Assert.ThrowsAnyAsync<IOException>(() => tunnel.ReadAsync(new byte[16]).AsTask().WaitAsync(Patience));
+        await Assert.ThrowsAnyAsync<IOException>(() => tunnel.WriteAsync("more"u8.ToArray()).AsTask().WaitAsync(Patience));
+    }
+
+    [Fact]
     public async Task SwitchingProtocols_WhenNotAsked_IsRefused()
     {
         _backend.Reply("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n");

@@ -383,6 +383,16 @@ public sealed class BackendConnection(int index, Socket socket)
         }
     }
 
+    /// <summary>Closes abortively: the client gets a reset, not an orderly end.</summary>
+    public void Reset()
+    {
+        if (!IsClosed)
+        {
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        Close();
+    }
+
     private async Task<bool> FillAsync()
     {
         int n;

@@ -799,8 +799,19 @@ internal sealed class Http1Connection : IDisposable
         public override long Length => throw new NotSupportedException();
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            connection.ReadRawAsync(buffer, cancellationToken, endIsError: false);
+        // A failed read or write is an IOException, as a stream's is (and SocketsHttpHandler's
+        // upgraded stream's): that is what the forwarder's tunnel expects.
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await connection.ReadRawAsync(buffer, cancellationToken, endIsError: false);
+            }
+            catch (Http1Exception e)
+            {
+                throw new IOException(e.Message, e);
+            }
+        }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -808,8 +819,17 @@ internal sealed class Http1Connection : IDisposable
         public override int Read(byte[] buffer, int offset, int count) =>
             ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-            connection.SendAllAsync(buffer, cancellationToken, nothingReceived: false);
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await connection.SendAllAsync(buffer, cancellationToken, nothingReceived: false);
+            }
+            catch (Http1Exception e)
+            {
+                throw new IOException(e.Message, e);
+            }
+        }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
