@@ -482,9 +482,10 @@ internal sealed class Http1Connection : IDisposable
         }
         else if (transferEncoding)
         {
-            // With both, Transfer-Encoding decides and the connection is not trusted afterwards.
+            // With both, Transfer-Encoding decides and the connection is not trusted afterwards;
+            // nor after Transfer-Encoding in HTTP/1.0, which has none (RFC 9112, 6.1).
             _kind = chunked ? BodyKind.Chunked : BodyKind.UntilClose;
-            _keepAlive &= chunked && contentLength is null;
+            _keepAlive &= chunked && contentLength is null && !http10;
         }
         else if (contentLength is { } declared)
         {
