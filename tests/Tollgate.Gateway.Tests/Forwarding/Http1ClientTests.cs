@@ -790,6 +790,33 @@ public sealed class Http1ClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IdleConnectionClosedByTheBackend_TheRetryIsMadeOnce()
+    {
+        var closeIdle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _backend.Reply(async exchange =>
+        {
+            await exchange.ReadBodyAsync();
+            await exchange.WriteAsync(Ok);
+            await closeIdle.Task;
+            exchange.Close();
+        });
+        _backend.Reply(async exchange =>
+        {
+            await exchange.ReadBodyAsync();
+            exchange.Close();
+        });
+
+        Assert.Equal("ok", await FetchAsync(Get()));
+        closeIdle.SetResult();
+        await Within((await Within(_backend.ConnectionAsync(0))).Closed);
+
+        var e = await Assert.ThrowsAsync<Http1Exception>(() => SendAsync(Get("/next")));
+
+        Assert.True(e.NothingReceived);
+        Assert.Equal(2, _backend.ConnectionCount);
+    }
+
+    [Fact]
     public async Task EveryIdleConnectionClosedByTheBackend_TheRetryTakesANewConnection()
     {
         var closeIdle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -1018,6 +1045,14 @@ public sealed class Http1ClientTests : IAsyncLifetime
 
         await Within((await Within(_backend.ConnectionAsync(0))).ClientClosed);
         Assert.Equal(0, _pool.IdleCount);
+    }
+
+    [Fact]
+    public async Task DisposedPool_RefusesNewRequests()
+    {
+        _pool.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => SendAsync(Get()));
     }
 
     // ---- Cancellation ----
