@@ -152,10 +152,15 @@ internal sealed class Http1Connection : IDisposable
                     _end += n;
                 }
             }
-            catch (Exception) when (_sending is { IsCompleted: true } sending && sending.Result is { } clientFailure && _clientBodyFailed!.IsCancellationRequested)
+            catch (Exception) when (_clientBodyFailed is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
             {
-                // Reading the client's body failed (too large, or the client went away): that is the cause.
-                ExceptionDispatchInfo.Throw(clientFailure);
+                // Only the body sender cancels the wait on its own: reading the client's body failed
+                // (too large, or the client went away), and that is the cause. The wait may end
+                // before the sender has returned its failure; it is about to, so await it.
+                if (await _sending! is { } clientFailure)
+                {
+                    ExceptionDispatchInfo.Throw(clientFailure);
+                }
                 throw;
             }
 
@@ -496,9 +501,10 @@ internal sealed class Http1Connection : IDisposable
         }
         else if (transferEncoding)
         {
-            // With both, Transfer-Encoding decides and the connection is not trusted afterwards.
+            // With both, Transfer-Encoding decides and the connection is not trusted afterwards;
+            // nor after Transfer-Encoding in HTTP/1.0, which has none (RFC 9112, 6.1).
             _kind = chunked ? BodyKind.Chunked : BodyKind.UntilClose;
-            _keepAlive &= chunked && contentLength is null;
+            _keepAlive &= chunked && contentLength is null && !http10;
         }
         else if (contentLength is { } declared)
         {
@@ -564,7 +570,9 @@ internal sealed class Http1Connection : IDisposable
         if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
         {
             kind = FieldKind.ContentLength;
-            if (!Utf8Parser.TryParse(valueBytes, out number, out var consumed) || consumed != valueBytes.Length || number < 0)
+            // Digits only (1*DIGIT): the parser alone would also take a sign.
+            if (valueBytes.IsEmpty || valueBytes.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0
+                || !Utf8Parser.TryParse(valueBytes, out number, out var consumed) || consumed != valueBytes.Length)
             {
                 throw new Http1Exception("the backend sent an invalid Content-Length", false);
             }
@@ -637,7 +645,10 @@ internal sealed class Http1Connection : IDisposable
                     var line = _read.AsSpan(_lineStart, length);
                     var end = line.IndexOfAny((byte)';', (byte)' ', (byte)'\t');
                     var digits = end < 0 ? line : line[..end];
-                    if (digits.IsEmpty || !Utf8Parser.TryParse(digits, out long size, out var consumed, 'x') || consumed != digits.Length || size < 0)
+                    // After the size only whitespace, then extensions (";name=value").
+                    var extensions = end < 0 ? default : line[end..].TrimStart(" \t"u8);
+                    if (digits.IsEmpty || (!extensions.IsEmpty && extensions[0] != (byte)';')
+                        || !Utf8Parser.TryParse(digits, out long size, out var consumed, 'x') || consumed != digits.Length || size < 0)
                     {
                         throw new Http1Exception("the backend sent a malformed chunk size", false);
                     }
@@ -815,8 +826,19 @@ internal sealed class Http1Connection : IDisposable
         public override long Length => throw new NotSupportedException();
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            connection.ReadRawAsync(buffer, cancellationToken, endIsError: false);
+        // A failed read or write is an IOException, as a stream's is (and SocketsHttpHandler's
+        // upgraded stream's): that is what the forwarder's tunnel expects.
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await connection.ReadRawAsync(buffer, cancellationToken, endIsError: false);
+            }
+            catch (Http1Exception e)
+            {
+                throw new IOException(e.Message, e);
+            }
+        }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -824,8 +846,17 @@ internal sealed class Http1Connection : IDisposable
         public override int Read(byte[] buffer, int offset, int count) =>
             ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-            connection.SendAllAsync(buffer, cancellationToken, nothingReceived: false);
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await connection.SendAllAsync(buffer, cancellationToken, nothingReceived: false);
+            }
+            catch (Http1Exception e)
+            {
+                throw new IOException(e.Message, e);
+            }
+        }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

@@ -58,7 +58,8 @@ internal sealed class Http1Pool : IDisposable
         var retried = false;
         while (true)
         {
-            var connection = endpoint.Rent(_time);
+            // A retry goes on a new connection: the others left idle as long may be as dead.
+            var connection = retried ? null : endpoint.Rent(_time);
             var reused = connection is not null;
             if (connection is not null && request.Body is not null && connection.HasPendingInput())
             {
