@@ -576,6 +576,32 @@ public sealed class Http1ClientTests : IAsyncLifetime
         Assert.Equal(2, _backend.ConnectionCount);
     }
 
+    [Fact]
+    public async Task BytesArrivingOnAnIdleConnection_AreNeverReadAsTheNextAnswer()
+    {
+        // A backend that writes more than it framed, after the answer: the bytes reach the
+        // connection while it waits in the pool, and must not answer the next request.
+        var idle = new TaskCompletionSource();
+        var staleWritten = new TaskCompletionSource();
+        _backend.Reply(async exchange =>
+        {
+            await exchange.WriteAsync(Ok);
+            await idle.Task;
+            await exchange.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale");
+            staleWritten.SetResult();
+        });
+        _backend.Reply("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
+
+        Assert.Equal("ok", await FetchAsync(Get()));
+        Assert.Equal(1, _pool.IdleCount);
+        idle.SetResult();
+        await staleWritten.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(SpinWait.SpinUntil(() => _pool.IdleWithPendingInput == 1, TimeSpan.FromSeconds(10)));
+
+        Assert.Equal("fresh", await FetchAsync(Get()));
+        Assert.Equal(2, _backend.ConnectionCount);
+    }
+
     [Theory]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n")]
     [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 1\r\n\r\n2\r\nok\r\n0\r\n\r\n")]

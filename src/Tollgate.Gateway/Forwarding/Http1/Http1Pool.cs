@@ -6,9 +6,10 @@ namespace Tollgate.Gateway.Forwarding.Http1;
 /// <summary>
 /// Tollgate's own HTTP/1.1 client for plain <c>http://</c> backends: pooled keep-alive
 /// connections per host and port, reused last-in first-out, closed after
-/// <see cref="IdleTimeout"/> unused or <see cref="Lifetime"/> in all. A request that fails on a
-/// reused connection before any byte of the answer arrived (the backend closed it while it was
-/// idle) is sent once more on a new connection when it has no body to replay.
+/// <see cref="IdleTimeout"/> unused or <see cref="Lifetime"/> in all. A connection is checked
+/// before reuse: one the backend closed, or sent unasked bytes on, while it was idle is dropped. A
+/// request that still fails on a reused connection before any byte of the answer arrived is sent
+/// once more on a new connection when it has no body to replay.
 /// </summary>
 internal sealed class Http1Pool : IDisposable
 {
@@ -43,6 +44,20 @@ internal sealed class Http1Pool : IDisposable
         }
     }
 
+    /// <summary>Idle connections that have something to read: closed by the backend, or sent bytes unasked (for tests and diagnostics).</summary>
+    public int IdleWithPendingInput
+    {
+        get
+        {
+            var count = 0;
+            foreach (var endpoint in _endpoints.Values)
+            {
+                count += endpoint.CountPendingInput();
+            }
+            return count;
+        }
+    }
+
     /// <summary>Connections opened since start (for tests and diagnostics).</summary>
     public long ConnectionsOpened => Interlocked.Read(ref _opened);
 
@@ -61,10 +76,10 @@ internal sealed class Http1Pool : IDisposable
             // A retry goes on a new connection: the others left idle as long may be as dead.
             var connection = retried ? null : endpoint.Rent(_time);
             var reused = connection is not null;
-            if (connection is not null && request.Body is not null && connection.HasPendingInput())
+            if (connection is not null && connection.HasPendingInput())
             {
-                // The backend closed it (or sent something unasked) while it was idle, and a body
-                // cannot be replayed: take another.
+                // The backend closed it, or sent bytes no request asked for, while it was idle:
+                // such bytes must never be read as the answer to this request. Take another.
                 connection.Dispose();
                 continue;
             }
@@ -175,6 +190,19 @@ internal sealed class Http1Pool : IDisposable
                 {
                     return _idle.Count;
                 }
+            }
+        }
+
+        public int CountPendingInput()
+        {
+            lock (_lock)
+            {
+                var count = 0;
+                foreach (var connection in _idle)
+                {
+                    count += connection.HasPendingInput() ? 1 : 0;
+                }
+                return count;
             }
         }
 
