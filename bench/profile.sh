@@ -5,6 +5,9 @@
 #   bench/profile.sh perf [SECONDS]           perf record of Tollgate under load; prints the top symbols
 #   bench/profile.sh strace                   system calls per request of Tollgate and nginx
 #
+# VARIANT=key or VARIANT=jwt measures Tollgate with the policy chain of bench/run.sh instead of
+# the plain route (nginx stays a plain proxy, for scale).
+#
 # Layout A of bench/run.sh: the proxy on core 0, wrk and the backend on core 1, 64 connections,
 # 0 B body. Builds the working tree in Release first (into /tmp). Extra environment for Tollgate
 # can be given as TOLLGATE_ENV="DOTNET_X=1 DOTNET_Y=2".
@@ -30,8 +33,16 @@ if [ -z "${TOLLGATE_BUILD:-}" ]; then
     || { cat "$WORK/publish.log" >&2; exit 1; }
 fi
 
+# VARIANT=key (API key + usage plan) or jwt (+ Cognito authorizer) profiles the policy chain instead.
+VARIANT="${VARIANT:-plain}"
 python3 "$HERE/lib/gen.py" backend "$WORK/www"
-python3 "$HERE/lib/gen.py" tollgate "$WORK/tg" plain
+python3 "$HERE/lib/gen.py" keys "$WORK" "$WORK/www"
+python3 "$HERE/lib/gen.py" tollgate "$WORK/tg" "$VARIANT"
+TG_HEADERS=()
+case "$VARIANT" in
+  key) TG_HEADERS=(-H "x-api-key: $(python3 "$HERE/lib/gen.py" api-key)") ;;
+  jwt) TG_HEADERS=(-H "x-api-key: $(python3 "$HERE/lib/gen.py" api-key)" -H "Authorization: $(cat "$WORK/jwt.token")") ;;
+esac
 mkdir -p "$WORK/backend/tmp" "$WORK/proxy/tmp"
 cat >"$WORK/backend/nginx.conf" <<EOF
 worker_processes 1;
@@ -68,7 +79,7 @@ taskset -c 0 env DOTNET_PROCESSOR_COUNT=1 DOTNET_PerfMapEnabled="${PERFMAP:-0}" 
 for port in 18080 18081 18083; do
   for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
 done
-[ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:18083/prod/0)" = 200 ] || { cat "$WORK/tollgate.out"; exit 1; }
+[ "$(curl -s -o /dev/null -w '%{http_code}' "${TG_HEADERS[@]}" http://127.0.0.1:18083/prod/0)" = 200 ] || { cat "$WORK/tollgate.out"; exit 1; }
 
 ticks() { local t=0 p s r; for p in "$@"; do s="$(cat /proc/$p/stat)"; r="${s##*) }"; set -- $r; t=$((t + ${12} + ${13})); done; echo $t; }
 measure() { # PORT SECONDS PIDS... -> "rps cpu_us_per_request user_instructions_per_request kernel_instructions_per_request"
@@ -78,7 +89,9 @@ measure() { # PORT SECONDS PIDS... -> "rps cpu_us_per_request user_instructions_
   perf stat -e instructions:u,instructions:k -x, -p "$list" -o "$WORK/perf.stat" 2>/dev/null & perfpid=$!
   sleep 0.2
   a="$(ticks "$@")"
-  out="$(taskset -c 1 wrk -t1 -c64 -d"${secs}s" -s "$HERE/lib/report.lua" "http://127.0.0.1:$port/prod/0" | grep '^{')"
+  local headers=()
+  [ "$port" = 18083 ] && headers=("${TG_HEADERS[@]}")
+  out="$(taskset -c 1 wrk -t1 -c64 -d"${secs}s" "${headers[@]}" -s "$HERE/lib/report.lua" "http://127.0.0.1:$port/prod/0" | grep '^{')"
   b="$(ticks "$@")"
   kill -INT "$perfpid"; wait "$perfpid" 2>/dev/null || true
   python3 - "$out" "$((b - a))" "$WORK/perf.stat" <<'PY'
@@ -117,7 +130,7 @@ EOF
   perf)
     SECS="${2:-10}"
     measure 18083 "${WARM:-20}" $TG >/dev/null
-    taskset -c 1 wrk -t1 -c64 -d"$((SECS + 2))s" http://127.0.0.1:18083/prod/0 >/dev/null &
+    taskset -c 1 wrk -t1 -c64 -d"$((SECS + 2))s" "${TG_HEADERS[@]}" http://127.0.0.1:18083/prod/0 >/dev/null &
     WRK=$!
     sleep 1
     perf record -F 999 -g -p "$TG" -o "$WORK/perf.data" -- sleep "$SECS" 2>/dev/null
