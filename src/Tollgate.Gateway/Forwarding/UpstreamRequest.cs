@@ -52,18 +52,4 @@ internal sealed class UpstreamRequest(string method, Uri target)
 
     public void Remove(string name) =>
         Headers.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>The field's value, repeated lines joined with commas; null when absent.</summary>
-    public string? Get(string name)
-    {
-        string? found = null;
-        foreach (var (key, value) in Headers)
-        {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                found = found is null ? value : found + "," + value;
-            }
-        }
-        return found;
-    }
 }
