@@ -35,6 +35,7 @@ internal sealed class JwtValidationResult
         GatewayResponseType.UNAUTHORIZED, 401, "Unauthorized", "UnauthorizedException", "jwt");
 
     private IReadOnlyDictionary<string, string>? _claims;
+    private CheckedClaims? _checked;
 
     private ImmutableArray<string> _scopes;
 
@@ -62,6 +63,9 @@ internal sealed class JwtValidationResult
     /// compact JSON.
     /// </summary>
     public IReadOnlyDictionary<string, string>? Claims => Succeeded ? _claims ??= ToStrings(Payload) : null;
+
+    /// <summary><c>exp</c>, <c>nbf</c>, <c>iat</c> and <c>token_use</c>, read once: the checks every request makes.</summary>
+    internal CheckedClaims CheckedClaims => _checked ??= JwtValidator.ReadCheckedClaims(Payload);
 
     /// <summary>The token's scopes (<c>scope</c> split on spaces, or <c>scp</c>).</summary>
     public ImmutableArray<string> Scopes
@@ -114,3 +118,9 @@ internal sealed class JwtValidationResult
         _ => "other",
     };
 }
+
+/// <summary>
+/// The claims a token is checked against on every request. A claim that is there but is not a
+/// number has <c>Has*</c> true and no value, which fails its check, as it did when read each time.
+/// </summary>
+internal sealed record CheckedClaims(long? Exp, bool HasNbf, long? Nbf, bool HasIat, long? Iat, string? TokenUse);

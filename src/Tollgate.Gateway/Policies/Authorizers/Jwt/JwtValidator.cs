@@ -172,17 +172,20 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time, VerifiedTo
     private JwtFailureReason CheckClaims(JwtValidationResult verified, JwtAuthorizerSettings settings, ImmutableArray<string> requiredScopes)
     {
         var root = verified.Payload;
+        // exp, nbf, iat and token_use are read from the payload once per token (the result is
+        // shared by every request that presents it) and compared on every request.
+        var claims = verified.CheckedClaims;
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var skew = (long)settings.ClockSkew.TotalSeconds;
-        if (!root.TryGetProperty("exp"u8, out var e) || !TryGetNumber(e, out var exp) || exp + skew <= now)
+        if (claims.Exp is not { } exp || exp + skew <= now)
         {
             return JwtFailureReason.Expired;
         }
-        if (root.TryGetProperty("nbf"u8, out e) && (!TryGetNumber(e, out var nbf) || nbf - skew > now))
+        if (claims.HasNbf && (claims.Nbf is not { } nbf || nbf - skew > now))
         {
             return JwtFailureReason.NotYetValid;
         }
-        if (root.TryGetProperty("iat"u8, out e) && (!TryGetNumber(e, out var iat) || iat - skew > now))
+        if (claims.HasIat && (claims.Iat is not { } iat || iat - skew > now))
         {
             return JwtFailureReason.IssuedInFuture;
         }
@@ -191,8 +194,7 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time, VerifiedTo
             return JwtFailureReason.WrongAudience;
         }
         var hasScopes = !requiredScopes.IsDefaultOrEmpty;
-        if (settings.Kind == JwtAuthorizerKind.CognitoUserPools
-            && !(root.TryGetProperty("token_use"u8, out e) && e.ValueKind == JsonValueKind.String && e.ValueEquals(hasScopes ? "access"u8 : "id"u8)))
+        if (settings.Kind == JwtAuthorizerKind.CognitoUserPools && claims.TokenUse != (hasScopes ? "access" : "id"))
         {
             return JwtFailureReason.WrongTokenUse;
         }
@@ -251,6 +253,21 @@ internal sealed class JwtValidator(JwksCache keys, TimeProvider time, VerifiedTo
             }
         }
         return false;
+    }
+
+    /// <summary>The claims checked on every request, read from the payload (a claim that is there but not a number has no value).</summary>
+    internal static CheckedClaims ReadCheckedClaims(JsonElement root)
+    {
+        long? Number(ReadOnlySpan<byte> name, out bool present)
+        {
+            present = root.TryGetProperty(name, out var e);
+            return present && TryGetNumber(e, out var value) ? value : null;
+        }
+        var exp = Number("exp"u8, out _);
+        var nbf = Number("nbf"u8, out var hasNbf);
+        var iat = Number("iat"u8, out var hasIat);
+        var tokenUse = root.TryGetProperty("token_use"u8, out var use) && use.ValueKind == JsonValueKind.String ? use.GetString() : null;
+        return new CheckedClaims(exp, hasNbf, nbf, hasIat, iat, tokenUse);
     }
 
     internal static ImmutableArray<string> ReadScopes(JsonElement root)
