@@ -63,6 +63,7 @@ internal sealed class Http1Connection : IDisposable
     private long _remaining;
     private ChunkState _chunk;
     private int _lineStart;
+    private int _headScanned;
     private Task<Exception?>? _sending;
     private CancellationTokenSource? _clientBodyFailed;
 
@@ -111,6 +112,7 @@ internal sealed class Http1Connection : IDisposable
         {
             _received = false;
             _upgraded = false;
+            _headScanned = 0;
             _sending = null;
             _clientBodyFailed = null;
             var chunked = request.Body is not null && request.ContentLength is null;
@@ -406,16 +408,20 @@ internal sealed class Http1Connection : IDisposable
     {
         while (true)
         {
-            var length = HeadLength(_read.AsSpan(_start, _end - _start));
+            var length = HeadLength(_read.AsSpan(_start, _end - _start), _headScanned);
             if (length < 0)
             {
                 if (_end - _start >= MaxHeadBytes)
                 {
                     throw new Http1Exception($"the backend's response head is larger than {MaxHeadBytes / 1024} KB", false);
                 }
+                // The next search starts where this one ended, so a head arriving in small pieces
+                // is scanned once, not once per piece.
+                _headScanned = _end - _start;
                 status = 0;
                 return false;
             }
+            _headScanned = 0;
             status = ParseHead(_read.AsSpan(_start, length), headRequest);
             _start += length;
             if (status is < 100 or >= 200 or 101)
@@ -425,16 +431,22 @@ internal sealed class Http1Connection : IDisposable
         }
     }
 
-    /// <summary>The length of the head including its empty last line, or -1 when it is not all here yet.</summary>
-    private static int HeadLength(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// The length of the head including its empty last line, or -1 when it is not all here yet.
+    /// <paramref name="scanned"/> bytes were searched before without finding its end; the search
+    /// resumes two bytes before them, so an end that straddles the pieces is found.
+    /// </summary>
+    private static int HeadLength(ReadOnlySpan<byte> data, int scanned)
     {
-        var crlf = data.IndexOf("\n\r\n"u8);
-        var lf = data.IndexOf("\n\n"u8);
+        var from = Math.Max(0, scanned - 2);
+        var rest = data[from..];
+        var crlf = rest.IndexOf("\n\r\n"u8);
+        var lf = rest.IndexOf("\n\n"u8);
         if (crlf < 0)
         {
-            return lf < 0 ? -1 : lf + 2;
+            return lf < 0 ? -1 : from + lf + 2;
         }
-        return lf >= 0 && lf + 2 < crlf + 3 ? lf + 2 : crlf + 3;
+        return from + (lf >= 0 && lf + 2 < crlf + 3 ? lf + 2 : crlf + 3);
     }
 
     private int ParseHead(ReadOnlySpan<byte> head, bool headRequest)
