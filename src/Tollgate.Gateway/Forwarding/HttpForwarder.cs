@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -29,7 +28,7 @@ internal readonly record struct ForwardRequest(
 /// <c>https://</c> backends go through <see cref="SocketsHttpHandler"/>, which negotiates HTTP/2
 /// by ALPN when the backend offers it.
 /// </summary>
-internal sealed class HttpForwarder : IDisposable
+internal sealed partial class HttpForwarder : IDisposable
 {
     private const int CopyBufferSize = 64 * 1024;
 
@@ -75,6 +74,9 @@ internal sealed class HttpForwarder : IDisposable
     }
 
 
+    /// <summary>A pooled cancellation for one exchange: <paramref name="timeout"/>, or the client hanging up.</summary>
+    public ExchangeCancellation.Lease Cancellation(TimeSpan timeout, CancellationToken aborted) => _cancellation.Rent(timeout, aborted);
+
     /// <summary>The plain-HTTP connection pool (for tests and diagnostics).</summary>
     internal Http1.Http1Pool Http1Pool => _http1;
 
@@ -85,7 +87,7 @@ internal sealed class HttpForwarder : IDisposable
         var isUpgrade = upgrade is { IsUpgradableRequest: true } && http.Request.Headers.ContainsKey("Upgrade");
 
         var upstream = CreateRequest(context, request, isUpgrade);
-        using var cancel = _cancellation.Rent(request.Timeout, http.RequestAborted);
+        using var cancel = Cancellation(request.Timeout, http.RequestAborted);
         var started = _time.GetTimestamp();
 
         UpstreamResponse response;
@@ -231,168 +233,6 @@ internal sealed class HttpForwarder : IDisposable
             await http.Response.Body.WriteAsync(body, http.RequestAborted);
         }
         return null;
-    }
-
-    /// <summary>The request to send upstream: the client's end-to-end headers, the integration's changes, X-Forwarded-*.</summary>
-    internal static UpstreamRequest CreateRequest(RequestContext context, ForwardRequest request, bool isUpgrade)
-    {
-        var http = context.Http;
-        var inbound = http.Request;
-        var upstream = new UpstreamRequest(request.Method, request.Target);
-
-        var bodyFeature = http.Features.Get<IHttpRequestBodyDetectionFeature>();
-        if (!isUpgrade && (bodyFeature?.CanHaveBody ?? inbound.ContentLength > 0))
-        {
-            upstream.Body = new LimitedReadStream(inbound.Body, request.MaxRequestBodyBytes);
-            upstream.ContentLength = inbound.ContentLength;
-        }
-        var hasBody = upstream.Body is not null;
-
-        var connectionTokens = inbound.Headers.Connection;
-        string? forwardedFor = null;
-        foreach (var (name, values) in inbound.Headers)
-        {
-            if (HeaderRules.IsHopByHop(name) || name.StartsWith(':') || NamedByConnection(connectionTokens, name))
-            {
-                continue;
-            }
-            if (HeaderRules.IsContentHeader(name) && (!hasBody || string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase)))
-            {
-                // Content fields travel with a body; the length is the sending client's to write.
-                continue;
-            }
-            if (HeaderRules.IsForwarded(name))
-            {
-                if (string.Equals(name, "X-Forwarded-For", StringComparison.OrdinalIgnoreCase))
-                {
-                    forwardedFor = values.ToString();
-                }
-                continue;
-            }
-            foreach (var value in values)
-            {
-                if (value is not null)
-                {
-                    upstream.Add(name, value);
-                }
-            }
-        }
-        if (isUpgrade)
-        {
-            upstream.Upgrade = inbound.Headers.Upgrade.ToString();
-        }
-
-        if (RemoteAddress(http.Connection.RemoteIpAddress) is { } remote)
-        {
-            upstream.Add("X-Forwarded-For", string.IsNullOrEmpty(forwardedFor) ? remote : forwardedFor + ", " + remote);
-        }
-        upstream.Add("X-Forwarded-Proto", inbound.Scheme);
-        upstream.Add("X-Forwarded-Port", PortText(http.Connection.LocalPort));
-
-        if (request.HeaderOverrides is { } overrides)
-        {
-            foreach (var (name, value) in overrides)
-            {
-                if (HeaderRules.IsContentHeader(name) && !hasBody)
-                {
-                    continue;
-                }
-                upstream.Set(name, value);
-            }
-        }
-        request.Transform?.OnRequest(context, upstream);
-        return upstream;
-    }
-
-    /// <summary>The same request as a message for <see cref="SocketsHttpHandler"/>.</summary>
-    internal static HttpRequestMessage ToMessage(UpstreamRequest request)
-    {
-        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), request.Target)
-        {
-            Version = HttpVersion.Version11,
-            VersionPolicy = request.Upgrade is null ? HttpVersionPolicy.RequestVersionOrHigher : HttpVersionPolicy.RequestVersionExact,
-        };
-        if (request.Body is { } body)
-        {
-            var content = new StreamContent(body, CopyBufferSize);
-            if (request.ContentLength is { } length)
-            {
-                content.Headers.ContentLength = length;
-            }
-            message.Content = content;
-        }
-        foreach (var (name, value) in request.Headers)
-        {
-            if (HeaderRules.IsContentHeader(name))
-            {
-                message.Content?.Headers.TryAddWithoutValidation(name, value);
-            }
-            else
-            {
-                message.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-        if (request.Upgrade is { } upgrade)
-        {
-            message.Headers.TryAddWithoutValidation("Connection", "Upgrade");
-            message.Headers.TryAddWithoutValidation("Upgrade", upgrade);
-        }
-        return message;
-    }
-
-    private static IPAddressText? _lastRemote;
-    private static PortString? _lastPort;
-
-    private sealed record IPAddressText(IPAddress Address, string Text);
-
-    private sealed record PortString(int Port, string Text);
-
-    /// <summary>The client's address as text; the last one is remembered, as a client sends many requests.</summary>
-    private static string? RemoteAddress(IPAddress? address)
-    {
-        if (address is null)
-        {
-            return null;
-        }
-        var last = _lastRemote;
-        if (last is not null && last.Address.Equals(address))
-        {
-            return last.Text;
-        }
-        var text = address.ToString();
-        _lastRemote = new IPAddressText(address, text);
-        return text;
-    }
-
-    private static string PortText(int port)
-    {
-        var last = _lastPort;
-        if (last is not null && last.Port == port)
-        {
-            return last.Text;
-        }
-        var text = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _lastPort = new PortString(port, text);
-        return text;
-    }
-
-    private static bool NamedByConnection(Microsoft.Extensions.Primitives.StringValues connection, string name)
-    {
-        foreach (var value in connection)
-        {
-            if (value is null)
-            {
-                continue;
-            }
-            foreach (var token in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (string.Equals(token, name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /// <summary>

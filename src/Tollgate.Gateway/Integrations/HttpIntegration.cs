@@ -50,14 +50,14 @@ internal sealed class HttpIntegration(
             return GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR);
         }
         var upstream = CreateRequest(context, target, mapped);
-        using var timeout = new CancellationTokenSource(settings.Timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.Http.RequestAborted, timeout.Token);
+        // The integration timeout covers the whole exchange here: the body is needed before answering.
+        using var cancel = forwarder.Cancellation(settings.Timeout, context.Http.RequestAborted);
         var started = time.GetTimestamp();
         try
         {
-            using var response = await forwarder.SendAsync(upstream, settings.InsecureSkipVerification, linked.Token);
+            using var response = await forwarder.SendAsync(upstream, settings.InsecureSkipVerification, cancel.Token);
             context.IntegrationStatus = response.StatusCode;
-            var body = await ReadBodyAsync(response, linked.Token);
+            var body = await ReadBodyAsync(response, cancel.Token);
             context.IntegrationLatencyMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
             if (body is null)
             {
@@ -74,7 +74,7 @@ internal sealed class HttpIntegration(
             context.Http.Abort();
             return null;
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             context.IntegrationError = "Endpoint request timed out";
             context.IntegrationLatencyMs = (long)time.GetElapsedTime(started).TotalMilliseconds;

@@ -86,7 +86,34 @@ internal sealed partial class RequestContext
 
     public string HttpMethod => Http.Request.Method;
 
-    public string SourceIp => Http.Connection.RemoteIpAddress?.ToString() ?? "";
+    /// <summary>The client's address as text (empty when unknown), made once per request.</summary>
+    public string SourceIp => _sourceIp ??= AddressText(Http.Connection.RemoteIpAddress);
+
+    private string? _sourceIp;
+
+    private static LastAddress? _lastAddress;
+
+    private sealed record LastAddress(System.Net.IPAddress Address, string Text);
+
+    /// <summary>
+    /// An address as text. The last one is remembered process-wide: a client sends many
+    /// requests, and on a connection from a proxy or load balancer every request has the same.
+    /// </summary>
+    private static string AddressText(System.Net.IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "";
+        }
+        var last = _lastAddress;
+        if (last is not null && last.Address.Equals(address))
+        {
+            return last.Text;
+        }
+        var text = address.ToString();
+        _lastAddress = new LastAddress(address, text);
+        return text;
+    }
 
     /// <summary>A path parameter's value, percent-decoded (decoded once, on first use).</summary>
     public string? GetPathParameter(string name)

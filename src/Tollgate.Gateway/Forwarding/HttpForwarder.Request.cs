@@ -1,0 +1,151 @@
+using System.Net;
+using Microsoft.AspNetCore.Http.Features;
+using Tollgate.Gateway.Pipeline;
+
+namespace Tollgate.Gateway.Forwarding;
+
+/// <summary>What goes upstream: the client's request made into an <see cref="UpstreamRequest"/>, and that as a message for <see cref="SocketsHttpHandler"/>.</summary>
+internal sealed partial class HttpForwarder
+{
+    /// <summary>The request to send upstream: the client's end-to-end headers, the integration's changes, X-Forwarded-*.</summary>
+    internal static UpstreamRequest CreateRequest(RequestContext context, ForwardRequest request, bool isUpgrade)
+    {
+        var http = context.Http;
+        var inbound = http.Request;
+        var upstream = new UpstreamRequest(request.Method, request.Target);
+
+        var bodyFeature = http.Features.Get<IHttpRequestBodyDetectionFeature>();
+        if (!isUpgrade && (bodyFeature?.CanHaveBody ?? inbound.ContentLength > 0))
+        {
+            upstream.Body = new LimitedReadStream(inbound.Body, request.MaxRequestBodyBytes);
+            upstream.ContentLength = inbound.ContentLength;
+        }
+        var hasBody = upstream.Body is not null;
+
+        var connectionTokens = inbound.Headers.Connection;
+        string? forwardedFor = null;
+        foreach (var (name, values) in inbound.Headers)
+        {
+            if (HeaderRules.IsHopByHop(name) || name.StartsWith(':') || NamedByConnection(connectionTokens, name))
+            {
+                continue;
+            }
+            if (HeaderRules.IsContentHeader(name) && (!hasBody || string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase)))
+            {
+                // Content fields travel with a body; the length is the sending client's to write.
+                continue;
+            }
+            if (HeaderRules.IsForwarded(name))
+            {
+                if (string.Equals(name, "X-Forwarded-For", StringComparison.OrdinalIgnoreCase))
+                {
+                    forwardedFor = values.ToString();
+                }
+                continue;
+            }
+            foreach (var value in values)
+            {
+                if (value is not null)
+                {
+                    upstream.Add(name, value);
+                }
+            }
+        }
+        if (isUpgrade)
+        {
+            upstream.Upgrade = inbound.Headers.Upgrade.ToString();
+        }
+
+        if (context.SourceIp is { Length: > 0 } remote)
+        {
+            upstream.Add("X-Forwarded-For", string.IsNullOrEmpty(forwardedFor) ? remote : forwardedFor + ", " + remote);
+        }
+        upstream.Add("X-Forwarded-Proto", inbound.Scheme);
+        upstream.Add("X-Forwarded-Port", PortText(http.Connection.LocalPort));
+
+        if (request.HeaderOverrides is { } overrides)
+        {
+            foreach (var (name, value) in overrides)
+            {
+                if (HeaderRules.IsContentHeader(name) && !hasBody)
+                {
+                    continue;
+                }
+                upstream.Set(name, value);
+            }
+        }
+        request.Transform?.OnRequest(context, upstream);
+        return upstream;
+    }
+
+    /// <summary>The same request as a message for <see cref="SocketsHttpHandler"/>.</summary>
+    internal static HttpRequestMessage ToMessage(UpstreamRequest request)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), request.Target)
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = request.Upgrade is null ? HttpVersionPolicy.RequestVersionOrHigher : HttpVersionPolicy.RequestVersionExact,
+        };
+        if (request.Body is { } body)
+        {
+            var content = new StreamContent(body, CopyBufferSize);
+            if (request.ContentLength is { } length)
+            {
+                content.Headers.ContentLength = length;
+            }
+            message.Content = content;
+        }
+        foreach (var (name, value) in request.Headers)
+        {
+            if (HeaderRules.IsContentHeader(name))
+            {
+                message.Content?.Headers.TryAddWithoutValidation(name, value);
+            }
+            else
+            {
+                message.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+        if (request.Upgrade is { } upgrade)
+        {
+            message.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+            message.Headers.TryAddWithoutValidation("Upgrade", upgrade);
+        }
+        return message;
+    }
+
+    private static PortString? _lastPort;
+
+    private sealed record PortString(int Port, string Text);
+
+    private static string PortText(int port)
+    {
+        var last = _lastPort;
+        if (last is not null && last.Port == port)
+        {
+            return last.Text;
+        }
+        var text = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _lastPort = new PortString(port, text);
+        return text;
+    }
+
+    private static bool NamedByConnection(Microsoft.Extensions.Primitives.StringValues connection, string name)
+    {
+        foreach (var value in connection)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+            foreach (var token in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (string.Equals(token, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
