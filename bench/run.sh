@@ -148,55 +148,49 @@ cpu_ticks() {
   echo "$total"
 }
 
-write_backend_conf() {
-  local workers="$1" dir="$WORK/backend"
+# write_nginx_conf DIR WORKERS: what the backend and the nginx proxy share; the rest of the http
+# block comes on standard input.
+write_nginx_conf() {
+  local dir="$1" workers="$2"
   mkdir -p "$dir/logs" "$dir/tmp"
-  cat >"$dir/nginx.conf" <<EOF
+  {
+    cat <<EOF
 worker_processes $workers;
 error_log $dir/logs/error.log crit;
 pid $dir/nginx.pid;
 events { worker_connections 8192; }
 http {
   access_log off;
-  sendfile on;
-  tcp_nopush on;
   tcp_nodelay on;
   keepalive_timeout 120s;
   keepalive_requests 10000000;
-  open_file_cache max=64;
   client_body_temp_path $dir/tmp/body;
   proxy_temp_path $dir/tmp/proxy;
   fastcgi_temp_path $dir/tmp/fastcgi;
   uwsgi_temp_path $dir/tmp/uwsgi;
   scgi_temp_path $dir/tmp/scgi;
+EOF
+    cat
+    echo "}"
+  } >"$dir/nginx.conf"
+}
+
+write_backend_conf() {
+  write_nginx_conf "$WORK/backend" "$1" <<EOF
+  sendfile on;
+  tcp_nopush on;
+  open_file_cache max=64;
   default_type application/octet-stream;
   server {
     listen 127.0.0.1:$BACKEND_PORT backlog=4096;
     root $WORK/www;
     location / { }
   }
-}
 EOF
 }
 
 write_nginx_proxy_conf() {
-  local workers="$1" dir="$WORK/nginx-proxy"
-  mkdir -p "$dir/logs" "$dir/tmp"
-  cat >"$dir/nginx.conf" <<EOF
-worker_processes $workers;
-error_log $dir/logs/error.log crit;
-pid $dir/nginx.pid;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  tcp_nodelay on;
-  keepalive_timeout 120s;
-  keepalive_requests 10000000;
-  client_body_temp_path $dir/tmp/body;
-  proxy_temp_path $dir/tmp/proxy;
-  fastcgi_temp_path $dir/tmp/fastcgi;
-  uwsgi_temp_path $dir/tmp/uwsgi;
-  scgi_temp_path $dir/tmp/scgi;
+  write_nginx_conf "$WORK/nginx-proxy" "$1" <<EOF
   upstream backend {
     server 127.0.0.1:$BACKEND_PORT;
     keepalive 1024;
@@ -213,7 +207,6 @@ http {
       proxy_set_header X-Forwarded-Proto \$scheme;
     }
   }
-}
 EOF
 }
 

@@ -97,7 +97,9 @@ internal sealed class HttpIntegration(
         var request = new UpstreamRequest(method, target);
         if (!mapped.Body.IsEmpty)
         {
-            request.Body = new MemoryStream(mapped.Body.ToArray(), writable: false);
+            request.Body = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(mapped.Body, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(mapped.Body.ToArray(), writable: false);
             request.ContentLength = mapped.Body.Length;
             request.Add("Content-Type", mapped.ContentType ?? TemplateSelection.Json);
         }
