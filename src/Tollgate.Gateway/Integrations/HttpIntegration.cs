@@ -42,12 +42,10 @@ internal sealed class HttpIntegration(
         {
             return error;
         }
-        var target = settings.Uri.Build(context, mapped.Overrides?.Path, out var problem);
+        var target = settings.Uri.Build(context, mapped.Overrides?.Path, out var failure);
         if (target is null)
         {
-            context.IntegrationError = problem;
-            logger.LogError("{RequestId} {Location}: integration uri {Uri}: {Problem}.", context.RequestId, location, settings.Uri.Text, problem);
-            return GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR);
+            return failure!.Report(context, logger, location, settings.Uri.Text);
         }
         var upstream = CreateRequest(context, target, mapped);
         // The integration timeout covers the whole exchange here: the body is needed before answering.
@@ -165,7 +163,7 @@ internal sealed class HttpIntegration(
                 hasQuery = true;
             }
         }
-        return new Uri(sb.ToString());
+        return UpstreamTarget.WithQuery(sb.ToString());
     }
 
     private static bool Contains(List<KeyValuePair<string, string>> values, string name)

@@ -24,13 +24,10 @@ internal sealed class HttpProxyIntegration(
 {
     public ValueTask<GatewayError?> InvokeAsync(RequestContext context)
     {
-        var target = uri.Build(context, out var problem);
+        var target = uri.Build(context, out var failure);
         if (target is null)
         {
-            logger.LogError("{RequestId} {Method} {Resource}: integration uri {Uri}: {Problem}.",
-                context.RequestId, context.HttpMethod, context.Method?.ResourcePath, uri.Text, problem);
-            context.IntegrationError = problem;
-            return ValueTask.FromResult<GatewayError?>(GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR));
+            return ValueTask.FromResult<GatewayError?>(failure!.Report(context, logger, context.HttpMethod + " " + context.Method?.ResourcePath, uri.Text));
         }
         target = AppendQuery(target, context);
 
@@ -68,6 +65,6 @@ internal sealed class HttpProxyIntegration(
                 hasQuery = true;
             }
         }
-        return new Uri(sb.ToString());
+        return UpstreamTarget.WithQuery(sb.ToString());
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Pipeline;
 
 namespace Tollgate.Gateway.Integrations;
@@ -78,13 +79,17 @@ internal sealed class IntegrationUri
         }
     }
 
-    /// <summary>The URI for this request; null with a reason when it cannot be built.</summary>
-    public Uri? Build(RequestContext context, out string? problem) => Build(context, null, out problem);
+    /// <summary>The URI for this request; null with the reason when it cannot be built.</summary>
+    public Uri? Build(RequestContext context, out TargetFailure? failure) => Build(context, null, out failure);
 
-    /// <summary>As <see cref="Build(RequestContext, out string?)"/>, with <c>requestOverride.path</c> values set by a request template.</summary>
-    public Uri? Build(RequestContext context, List<KeyValuePair<string, string>>? pathOverrides, out string? problem)
+    /// <summary>
+    /// As <see cref="Build(RequestContext, out TargetFailure?)"/>, with <c>requestOverride.path</c>
+    /// values set by a request template. The result goes through <see cref="UpstreamTarget.Create"/>:
+    /// what is composed here is what the backend receives, and no value can add a dot-segment.
+    /// </summary>
+    public Uri? Build(RequestContext context, List<KeyValuePair<string, string>>? pathOverrides, out TargetFailure? failure)
     {
-        problem = null;
+        failure = null;
         var sb = new StringBuilder(Text.Length + 64);
         foreach (var part in _parts)
         {
@@ -97,7 +102,7 @@ internal sealed class IntegrationUri
                 var value = context.GetStageVariable(variable);
                 if (value is null)
                 {
-                    problem = $"stage variable '{variable}' is not defined on stage '{context.Stage?.StageName}'";
+                    failure = new($"stage variable '{variable}' is not defined on stage '{context.Stage?.StageName}'", false);
                     return null;
                 }
                 sb.Append(value);
@@ -113,18 +118,13 @@ internal sealed class IntegrationUri
                         : context.GetRawPathParameter(name);
                 if (value is null)
                 {
-                    problem = $"no value for '{{{name}}}'";
+                    failure = new($"no value for '{{{name}}}'", false);
                     return null;
                 }
                 sb.Append(value);
             }
         }
-        if (!Uri.TryCreate(sb.ToString(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            problem = $"'{sb}' is not an absolute http or https URI";
-            return null;
-        }
-        return uri;
+        return UpstreamTarget.Create(sb.ToString(), out failure);
     }
 
     private static string? Override(List<KeyValuePair<string, string>>? overrides, string name)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Paths;
 using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Pipeline;
@@ -14,6 +15,8 @@ namespace Tollgate.Gateway.Pipeline;
 /// </summary>
 internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time, ILogger<GatewayHandler> logger)
 {
+    private static readonly GatewayError BadPath = GatewayError.Of(GatewayResponseType.DEFAULT_4XX);
+
     private static readonly GatewayError NotFound = GatewayError.Of(GatewayResponseType.RESOURCE_NOT_FOUND, "Not Found", 404);
 
     public async Task HandleAsync(HttpContext http)
@@ -53,7 +56,12 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
     private static async ValueTask<GatewayError?> RunAsync(GatewaySnapshot snapshot, RequestContext context)
     {
         var http = context.Http;
-        var path = RawPath(http);
+        if (!RequestPath.TryNormalize(RawPath(http), out var path, out var problem))
+        {
+            context.IntegrationError = problem;
+            return BadPath;
+        }
+        context.Path = path;
         if (!snapshot.Router.TryRoute(http.Request.Host.Host, path, out var route))
         {
             // An HTTP API's own host with no stage to match: AWS answers its 404 (HttpApiErrors).

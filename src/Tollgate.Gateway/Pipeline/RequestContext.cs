@@ -43,6 +43,12 @@ internal sealed partial class RequestContext
     /// <summary>The matched method; null until routing found one.</summary>
     public CompiledMethod? Method { get; set; }
 
+    /// <summary>
+    /// The request's path as routed: percent-encoded as the client sent it, dot-segments resolved
+    /// (<see cref="Paths.RequestPath"/>), without the query.
+    /// </summary>
+    public string Path { get; set; } = "/";
+
     /// <summary>The path after the stage or base path, starting with <c>/</c>.</summary>
     public string ResourceRelativePath { get; set; } = "/";
 

@@ -30,22 +30,19 @@ internal sealed class HttpApiProxyIntegration(
 {
     public ValueTask<GatewayError?> InvokeAsync(RequestContext context)
     {
-        var target = BuildTarget(context, out var problem);
+        var target = BuildTarget(context, out var failure);
         if (target is null)
         {
-            logger.LogError("{RequestId} {Method} {Resource}: integration uri {Uri}: {Problem}.",
-                context.RequestId, context.HttpMethod, context.Method?.ResourcePath, uri.Text, problem);
-            context.IntegrationError = problem;
-            return ValueTask.FromResult<GatewayError?>(GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR));
+            return ValueTask.FromResult<GatewayError?>(failure!.Report(context, logger, context.HttpMethod + " " + context.Method?.ResourcePath, uri.Text));
         }
         var method = httpMethod is null or "ANY" ? context.HttpMethod : httpMethod;
         var transform = mappings.IsEmpty ? null : this;
         return forwarder.ForwardAsync(context, new ForwardRequest(method, target, null, timeout, insecureSkipVerification, maxRequestBodyBytes, transform));
     }
 
-    internal Uri? BuildTarget(RequestContext context, out string? problem)
+    internal Uri? BuildTarget(RequestContext context, out TargetFailure? failure)
     {
-        var built = uri.Build(context, out problem);
+        var built = uri.Build(context, out failure);
         if (built is null)
         {
             return null;
@@ -61,12 +58,7 @@ internal sealed class HttpApiProxyIntegration(
         }
         var query = Query(built.Query, context.Http.Request.QueryString.Value, context);
         var text = built.GetLeftPart(UriPartial.Authority) + path + query;
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var target))
-        {
-            problem = $"'{text}' is not an absolute URI";
-            return null;
-        }
-        return target;
+        return UpstreamTarget.Create(text, out failure);
     }
 
     private string Query(string fromUri, string? incoming, RequestContext context)

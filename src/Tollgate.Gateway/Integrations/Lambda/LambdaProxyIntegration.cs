@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Integrations.Mapping;
@@ -39,7 +38,7 @@ internal sealed class LambdaProxyIntegration(
         var binary = protocol == ApiProtocol.Http
             ? body.Length > 0 && !TextMediaTypes.IsText(request.ContentType)
             : MediaTypes.IsBinary(binaryMediaTypes, request.ContentType);
-        var fullPath = RawPath(context.Http);
+        var fullPath = context.Path;
         var path = context.DomainName is null ? Uri.UnescapeDataString(context.ResourceRelativePath) : Uri.UnescapeDataString(fullPath);
         var input = new ProxyEventInput(body, binary, path, fullPath, accountId);
         var payload = payloadV2 ? ProxyEventV2.Write(context, input) : ProxyEventV1.Write(context, input);
@@ -130,17 +129,5 @@ internal sealed class LambdaProxyIntegration(
         {
             return payload.Length == 0 ? null : Encoding.UTF8.GetString(payload);
         }
-    }
-
-    /// <summary>The path as the client sent it (still percent-encoded), without the query.</summary>
-    internal static string RawPath(HttpContext http)
-    {
-        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        if (!string.IsNullOrEmpty(raw) && raw[0] == '/')
-        {
-            var query = raw.IndexOf('?', StringComparison.Ordinal);
-            return query < 0 ? raw : raw[..query];
-        }
-        return http.Request.PathBase.Add(http.Request.Path).ToUriComponent();
     }
 }

@@ -30,7 +30,7 @@ internal static class HttpApiAuthorizerEvent
                 json.WriteStringValue(value);
             }
             json.WriteEndArray();
-            ProxyEventV2.WriteRequest(json, context, LambdaProxyIntegration.RawPath(context.Http), context.AccountId);
+            ProxyEventV2.WriteRequest(json, context, context.Path, context.AccountId);
             json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
