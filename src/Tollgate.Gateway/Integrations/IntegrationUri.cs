@@ -67,7 +67,33 @@ internal sealed class IntegrationUri
             i++;
         }
         Flush(parts, literal);
+        if (HasLiteralDotSegment(parts))
+        {
+            diagnostics.Error(location, $"integration uri '{uri}': its path has a dot-segment ('.' or '..'); write the path it resolves to.");
+        }
         return new IntegrationUri(uri, [.. parts]);
+    }
+
+    /// <summary>
+    /// True when the path written in the URI itself (placeholders aside) has a dot-segment: every
+    /// request would be refused by <see cref="UpstreamTarget.Create"/>, so it is a config error.
+    /// </summary>
+    private static bool HasLiteralDotSegment(List<Part> parts)
+    {
+        var probe = new StringBuilder();
+        foreach (var part in parts)
+        {
+            probe.Append(part.Literal ?? "x");
+        }
+        var text = probe.ToString();
+        var scheme = text.IndexOf("://", StringComparison.Ordinal);
+        var path = scheme < 0 ? -1 : text.IndexOf('/', scheme + 3);
+        if (path < 0)
+        {
+            return false;
+        }
+        var query = text.IndexOf('?', path);
+        return Paths.DotSegments.ContainsAnySpelling(text.AsSpan(path, (query < 0 ? text.Length : query) - path));
     }
 
     private static void Flush(List<Part> parts, StringBuilder literal)

@@ -131,3 +131,35 @@ public sealed class UpstreamTargetTests
         Assert.False(failure!.ByClient);
     }
 }
+
+public sealed class IntegrationUriDotSegmentTests
+{
+    [Theory]
+    [InlineData("http://b/v1/../admin/{proxy}")]
+    [InlineData("http://b/v1/%2e%2e/{id}")]
+    [InlineData("http://b/./{id}")]
+    [InlineData("http://${stageVariables.host}/v1/{id}/..")]
+    public void Compile_LiteralDotSegment_ConfigError(string uri)
+    {
+        var diagnostics = new Tollgate.Gateway.Config.DiagnosticBag();
+
+        Tollgate.Gateway.Integrations.IntegrationUri.Compile(uri, System.Collections.Immutable.ImmutableDictionary<string, Tollgate.Gateway.Pipeline.ParameterSource>.Empty, "API 'a', method 'GET /x'", diagnostics);
+
+        var error = Assert.Single(diagnostics.Items);
+        Assert.Contains("dot-segment", error.Message, StringComparison.Ordinal);
+        Assert.Equal("API 'a', method 'GET /x'", error.Location);
+    }
+
+    [Theory]
+    [InlineData("http://b/v1/files/{proxy}")]
+    [InlineData("http://b/v1.2/{id}.json?x=..")]
+    [InlineData("https://${stageVariables.host}")]
+    public void Compile_OrdinaryUri_NoDiagnostics(string uri)
+    {
+        var diagnostics = new Tollgate.Gateway.Config.DiagnosticBag();
+
+        Tollgate.Gateway.Integrations.IntegrationUri.Compile(uri, System.Collections.Immutable.ImmutableDictionary<string, Tollgate.Gateway.Pipeline.ParameterSource>.Empty, "x", diagnostics);
+
+        Assert.Empty(diagnostics.Items);
+    }
+}
