@@ -101,10 +101,18 @@ internal sealed partial class HttpForwarder : IDisposable
             http.Abort();
             return null;
         }
-        catch (Exception e) when (IsTooLarge(e, out var limit))
+        catch (Exception e) when (Find<RequestBodyTooLargeException>(e) is { } tooLarge)
         {
             context.IntegrationError = "request body too large";
-            return GatewayError.Of(GatewayResponseType.REQUEST_TOO_LARGE, $"HTTP content length exceeded {limit} bytes");
+            return GatewayError.Of(GatewayResponseType.REQUEST_TOO_LARGE, $"HTTP content length exceeded {tooLarge.Limit} bytes");
+        }
+        catch (Exception e) when (Find<Microsoft.AspNetCore.Http.BadHttpRequestException>(e) is { } bad)
+        {
+            // The client's own body was malformed (a bad chunk size, a bare LF, an overflowing
+            // length): the client's fault, answered 400, not a failure of the endpoint.
+            context.IntegrationError = bad.Message;
+            _logger.LogDebug("{RequestId} malformed request body: {Message}", context.RequestId, bad.Message);
+            return GatewayError.Of(GatewayResponseType.DEFAULT_4XX);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
@@ -318,18 +326,16 @@ internal sealed partial class HttpForwarder : IDisposable
         }
     }
 
-    private static bool IsTooLarge(Exception e, out long limit)
+    private static T? Find<T>(Exception e) where T : Exception
     {
         for (var current = e; current is not null; current = current.InnerException)
         {
-            if (current is RequestBodyTooLargeException tooLarge)
+            if (current is T found)
             {
-                limit = tooLarge.Limit;
-                return true;
+                return found;
             }
         }
-        limit = 0;
-        return false;
+        return null;
     }
 
     public void Dispose()

@@ -78,7 +78,7 @@ internal sealed class RouteTable
         var state = new MatchState(path, segments[..count], httpMethod);
         if (!Walk(_root, 0, captures, 0, ref state))
         {
-            return DefaultRoute;
+            return IsAnyMethod(httpMethod) ? DefaultRoute : null;
         }
         var values = new string[state.CaptureCount];
         for (var i = 0; i < values.Length; i++)
@@ -215,7 +215,19 @@ internal sealed class RouteTable
                     return target;
                 }
             }
-            return _any;
+            return IsAnyMethod(httpMethod) ? _any : null;
         }
     }
+
+    /// <summary>
+    /// The methods <c>ANY</c> (and an HTTP API's <c>$default</c> route) stands for: the seven
+    /// API Gateway serves. TRACE, CONNECT and made-up methods match only a method declared by
+    /// that name, never a catch-all, so a TRACE (which echoes credentials back) or a CONNECT is
+    /// not sent to a backend because a route said ANY.
+    /// </summary>
+    public static bool IsAnyMethod(string httpMethod) =>
+        Is(httpMethod, "GET") || Is(httpMethod, "POST") || Is(httpMethod, "PUT") || Is(httpMethod, "DELETE")
+        || Is(httpMethod, "PATCH") || Is(httpMethod, "HEAD") || Is(httpMethod, "OPTIONS");
+
+    private static bool Is(string httpMethod, string name) => string.Equals(httpMethod, name, StringComparison.OrdinalIgnoreCase);
 }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Tollgate.FunctionalTests.Support;
@@ -78,7 +76,7 @@ public sealed class PathTraversalTests : IAsyncLifetime
     [InlineData("/prod/items/..\\admin", 400)]
     public async Task DotSegment_AnySpelling_NeverReachesTheBackend(string target, int status)
     {
-        var (code, _) = await SendAsync(target);
+        var (code, _) = await RawHttp.GetAsync(_gateway.BaseUri.Port, target);
 
         Assert.Equal(status, code);
         Assert.Empty(_received);
@@ -103,22 +101,9 @@ public sealed class PathTraversalTests : IAsyncLifetime
     [InlineData("/prod/files/x?q=../../admin", "/v1/files/x?q=../../admin")]
     public async Task Path_BackendReceivesExactlyThisTarget(string target, string expected)
     {
-        var (code, _) = await SendAsync(target);
+        var (code, _) = await RawHttp.GetAsync(_gateway.BaseUri.Port, target);
 
         Assert.Equal(200, code);
         Assert.Equal([expected], _received.ToArray());
-    }
-
-    private async Task<(int Status, string Response)> SendAsync(string target)
-    {
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", _gateway.BaseUri.Port);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"), timeout.Token);
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        var response = await reader.ReadToEndAsync(timeout.Token);
-        Assert.StartsWith("HTTP/1.1 ", response, StringComparison.Ordinal);
-        return (int.Parse(response.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture), response);
     }
 }

@@ -31,6 +31,38 @@ public sealed class HttpApiRouteTableTests
     public void Match_AwsExample_PicksMostSpecificThenGreedyThenDefault(string method, string path, string expected) =>
         Assert.Equal(expected, AwsExample().Match(path, method, out _)?.ResourcePath);
 
+    [Theory]
+    [InlineData("TRACE")]
+    [InlineData("CONNECT")]
+    [InlineData("PROPFIND")]
+    [InlineData("trace")]
+    public void Match_MethodOutsideAny_NeverMatchesAnyNorDefault(string method)
+    {
+        Assert.Null(AwsExample().Match("/test/5", method, out _));
+        Assert.Null(AwsExample().Match("/", method, out _));
+
+        var rest = new RouteTable();
+        rest.Add("/{proxy+}", Route("ANY", "/{proxy+}"));
+        rest.Add("/echo", Route(method, "/echo"));
+        Assert.Null(rest.Match("/files/a", method, out _));
+        Assert.Equal("/echo", rest.Match("/echo", method, out _)?.ResourcePath);
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    [InlineData("PATCH")]
+    [InlineData("HEAD")]
+    [InlineData("OPTIONS")]
+    public void Match_AwsMethod_MatchesAny(string method)
+    {
+        var rest = new RouteTable();
+        rest.Add("/{proxy+}", Route("ANY", "/{proxy+}"));
+        Assert.Equal("/{proxy+}", rest.Match("/files/a", method, out _)?.ResourcePath);
+    }
+
     [Fact]
     public void Match_NoRouteAndNoDefault_ReturnsNull()
     {
