@@ -20,16 +20,28 @@ internal static class DocumentReader
     };
 
     /// <summary>
+    /// The largest config or definition file read, in bytes (64 MB). Real exports are a few MB at
+    /// most; the cap keeps a path pointing at a huge file or a device (/dev/zero, which reports a
+    /// length of 0) a config error instead of an OutOfMemoryException.
+    /// </summary>
+    public const int MaxFileBytes = 64 * 1024 * 1024;
+
+    /// <summary>
     /// Reads the file at <paramref name="path"/>. <paramref name="label"/> names the file in
     /// diagnostics, e.g. <c>definition 'orders.json'</c>. Returns null (with a diagnostic) when the
-    /// file cannot be read or parsed.
+    /// file cannot be read, is larger than <paramref name="maxBytes"/>, or cannot be parsed.
     /// </summary>
-    public static JsonElement? ReadFile(string path, string label, DiagnosticBag diagnostics)
+    public static JsonElement? ReadFile(string path, string label, DiagnosticBag diagnostics, int maxBytes = MaxFileBytes)
     {
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            if (ReadCapped(path, maxBytes) is not { } read)
+            {
+                diagnostics.Error(label, $"'{path}' is larger than the limit of {SizeText(maxBytes)} for a config or definition file.");
+                return null;
+            }
+            text = read;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -38,6 +50,44 @@ internal static class DocumentReader
         }
         return Parse(text, FormatOf(path, text), label, diagnostics);
     }
+
+    /// <summary>
+    /// The file's text (encoding from its byte order mark, else UTF-8, as File.ReadAllText), or
+    /// null when it holds more than <paramref name="maxBytes"/>. The length the file system
+    /// reports is not trusted: the bytes are counted as they are read.
+    /// </summary>
+    private static string? ReadCapped(string path, int maxBytes)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var buffer = new byte[Math.Min(maxBytes + 1, 64 * 1024)];
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (length > maxBytes)
+                {
+                    return null;
+                }
+                Array.Resize(ref buffer, (int)Math.Min((long)maxBytes + 1, (long)buffer.Length * 2));
+            }
+            var read = file.Read(buffer, length, buffer.Length - length);
+            if (read == 0)
+            {
+                break;
+            }
+            length += read;
+        }
+        if (length > maxBytes)
+        {
+            return null;
+        }
+        using var reader = new StreamReader(new MemoryStream(buffer, 0, length, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
+    private static string SizeText(int bytes) =>
+        bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MB" : bytes % 1024 == 0 ? $"{bytes / 1024} KB" : $"{bytes} bytes";
 
     /// <summary>Parses <paramref name="text"/> in the given format.</summary>
     public static JsonElement? Parse(string text, DocumentFormat format, string label, DiagnosticBag diagnostics) =>

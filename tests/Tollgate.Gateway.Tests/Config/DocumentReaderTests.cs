@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Tollgate.Gateway.Config;
 
@@ -206,5 +207,71 @@ public sealed class DocumentReaderTests
         var error = Assert.Single(diagnostics.Items);
         Assert.Equal("definition 'missing.json'", error.Location);
         Assert.StartsWith($"cannot read '{path}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadFile_AtTheSizeLimit_IsRead_OneByteOver_IsAConfigError()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "tollgate-size-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            const int Limit = 1024;
+            var document = "{\"a\": \"" + new string('x', Limit - 9) + "\"}";
+            Assert.Equal(Limit, document.Length);
+            var atLimit = Path.Combine(directory, "at.json");
+            var over = Path.Combine(directory, "over.json");
+            File.WriteAllText(atLimit, document);
+            File.WriteAllText(over, document + " ");
+
+            var diagnostics = new DiagnosticBag();
+            Assert.Equal(Limit - 9, DocumentReader.ReadFile(atLimit, "definition 'at.json'", diagnostics, Limit)!.Value.GetProperty("a").GetString()!.Length);
+            Assert.Empty(diagnostics.Items);
+
+            Assert.Null(DocumentReader.ReadFile(over, "definition 'over.json'", diagnostics, Limit));
+            var error = Assert.Single(diagnostics.Items);
+            Assert.True(diagnostics.HasErrors);
+            Assert.Equal("definition 'over.json'", error.Location);
+            Assert.Equal($"'{over}' is larger than the limit of 1 KB for a config or definition file.", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(4096, "4 KB")]
+    [InlineData(DocumentReader.MaxFileBytes, "64 MB")]
+    public void ReadFile_DeviceReportingNoLength_StopsAtTheLimit_WithAConfigError(int limit, string limitText)
+    {
+        // /dev/zero reports a length of 0 and never ends: only counting the bytes read stops it.
+        var diagnostics = new DiagnosticBag();
+
+        Assert.Null(DocumentReader.ReadFile("/dev/zero", "definition 'zero'", diagnostics, limit));
+
+        var error = Assert.Single(diagnostics.Items);
+        Assert.Equal("definition 'zero'", error.Location);
+        Assert.Equal($"'/dev/zero' is larger than the limit of {limitText} for a config or definition file.", error.Message);
+    }
+
+    [Fact]
+    public void ReadFile_WithAByteOrderMark_DecodesAsBefore()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "tollgate-bom-" + Guid.NewGuid().ToString("N") + ".json");
+        try
+        {
+            File.WriteAllText(path, "{\"name\": \"caf\u00e9\"}", new UnicodeEncoding(bigEndian: false, byteOrderMark: true));
+            var diagnostics = new DiagnosticBag();
+
+            var document = DocumentReader.ReadFile(path, "file 'bom.json'", diagnostics);
+
+            Assert.Empty(diagnostics.Items);
+            Assert.Equal("caf\u00e9", document!.Value.GetProperty("name").GetString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

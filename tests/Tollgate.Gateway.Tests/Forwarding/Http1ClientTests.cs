@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Forwarding.Http1;
 using Tollgate.Gateway.Tests.Support;
@@ -294,13 +295,52 @@ public sealed class Http1ClientTests : IAsyncLifetime
         Assert.Equal(2, _backend.ConnectionCount);
     }
 
-    [Fact]
-    public async Task TransferCodingOtherThanChunked_IsReadUntilClose()
+    [Theory]
+    [InlineData("Transfer-Encoding: gzip, chunked\r\n")]
+    [InlineData("Transfer-Encoding: chunked, identity\r\n")]
+    [InlineData("Transfer-Encoding: gzip\r\n")]
+    [InlineData("Transfer-Encoding: chunked, chunked\r\n")]
+    [InlineData("Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n")]
+    [InlineData("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n")]
+    [InlineData("Transfer-Encoding: gzip, chunked\r\nContent-Length: 2\r\n")]
+    public async Task TransferCodingOtherThanChunkedAlone_IsRefused_AndTheConnectionClosed(string fields)
     {
-        _backend.Reply("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, identity\r\n\r\n5\r\nhello\r\n0\r\n\r\n", close: true);
+        // Decoding only the chunked part would hand the client a body still in gzip, unlabelled.
+        _backend.Reply("HTTP/1.1 200 OK\r\n" + fields + "\r\n2\r\nok\r\n0\r\n\r\n");
+        _backend.Reply(Ok);
 
-        Assert.Equal("5\r\nhello\r\n0\r\n\r\n", await FetchAsync(Get()));
+        var e = await Assert.ThrowsAsync<Http1Exception>(() => SendAsync(Get()));
+
+        Assert.Contains("Transfer-Encoding", e.Message, StringComparison.Ordinal);
+        await Within((await Within(_backend.ConnectionAsync(0))).ClientClosed);
         Assert.Equal(0, _pool.IdleCount);
+        Assert.Equal("ok", await FetchAsync(Get()));
+        Assert.Equal(2, _backend.ConnectionCount);
+    }
+
+    [Theory]
+    [InlineData("Transfer-Encoding: Chunked\r\n")]
+    [InlineData("Transfer-Encoding: , chunked,\r\n")]
+    public async Task ChunkedAlone_InAnySpellingOfTheList_IsDecoded(string fields)
+    {
+        _backend.Reply("HTTP/1.1 200 OK\r\nX-A: 1\r\n" + fields + "\r\n2\r\nok\r\n0\r\n\r\n");
+
+        using var response = await SendAsync(Get());
+
+        Assert.Equal("ok", await ReadToEndAsync(response.Body));
+        Assert.Equal("1", response.Header("X-A"));
+    }
+
+    [Fact]
+    public async Task TransferCodingOtherThanChunked_OnAnAnswerWithoutABody_IsAccepted()
+    {
+        // A HEAD answer only describes the body a GET would get; there is nothing to decode.
+        _backend.Reply("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nX-A: 1\r\n\r\n");
+
+        using var response = await SendAsync(new UpstreamRequest("HEAD", _backend.Url("/")));
+
+        Assert.Equal([H("Transfer-Encoding", "gzip, chunked"), H("X-A", "1")], response.Headers);
+        Assert.Equal("", await ReadToEndAsync(response.Body));
     }
 
     [Theory]
@@ -619,6 +659,56 @@ public sealed class Http1ClientTests : IAsyncLifetime
         Assert.Equal(2, _backend.ConnectionCount);
     }
 
+    [Theory]
+    [InlineData("Content-Length: 100\r\nX-A: 1\r\nTransfer-Encoding: chunked\r\n")]
+    [InlineData("Transfer-Encoding: chunked\r\nX-A: 1\r\nContent-Length: 1\r\n")]
+    [InlineData("Content-Length: 3\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\nContent-Length: 3\r\n")]
+    public async Task ChunkedWithContentLength_TheLengthIsNotKept_ForTheDechunkedBody(string fields)
+    {
+        _backend.Reply("HTTP/1.1 200 OK\r\n" + fields + "\r\n2\r\nok\r\n0\r\n\r\n");
+
+        using var response = await SendAsync(Get());
+        var client = new DefaultHttpContext().Response;
+        HttpForwarder.CopyResponseHead(response, client);
+
+        Assert.Null(response.Header("Content-Length"));
+        Assert.Equal("chunked", response.Header("Transfer-Encoding"));
+        Assert.Equal("1", response.Header("X-A"));
+        Assert.Equal(2, response.Headers.Count);
+        Assert.Equal(200, client.StatusCode);
+        Assert.Equal(["X-A"], client.Headers.Keys);
+        Assert.Null(client.ContentLength);
+        Assert.Equal("ok", await ReadToEndAsync(response.Body));
+        Assert.Equal(0, _pool.IdleCount);
+    }
+
+    [Theory]
+    [InlineData("Content-Length: 2\r\nX-A: 1\r\nContent-Length: 2\r\n")]
+    [InlineData("Content-Length: 2, 2\r\nX-A: 1\r\n")]
+    [InlineData("Content-Length: 2,2 , 2\r\nX-A: 1\r\nContent-Length: 2\r\n")]
+    [InlineData("content-length: 02\r\nX-A: 1\r\nContent-Length: 2, 2\r\n")]
+    public async Task RepeatedEqualContentLengths_AreOneValue_GivenToTheClientOnce(string fields)
+    {
+        _backend.Reply("HTTP/1.1 200 OK\r\n" + fields + "\r\nok");
+        _backend.Reply(Ok);
+
+        using (var response = await SendAsync(Get()))
+        {
+            var client = new DefaultHttpContext().Response;
+            HttpForwarder.CopyResponseHead(response, client);
+
+            Assert.Equal(2, response.Headers.Count);
+            Assert.Equal("1", response.Header("X-A"));
+            Assert.Equal(2L, long.Parse(response.Header("Content-Length")!, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(2L, client.ContentLength);
+            Assert.Single(client.Headers["Content-Length"]);
+            Assert.Equal("ok", await ReadToEndAsync(response.Body));
+        }
+        Assert.Equal(1, _pool.IdleCount);
+        Assert.Equal("ok", await FetchAsync(Get()));
+        Assert.Equal(1, _backend.ConnectionCount);
+    }
+
     [Fact]
     public async Task FailedExchange_TheConnectionIsNotReused()
     {
@@ -879,7 +969,12 @@ public sealed class Http1ClientTests : IAsyncLifetime
     // Content-Length
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok")]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2, 3\r\n\r\nok")]
-    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\nok")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\nContent-Length: 3\r\n\r\nok")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2,\r\n\r\nok")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2, , 2\r\n\r\nok")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2 2\r\n\r\nok")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2, -2\r\n\r\nok")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n2\r\nok\r\n0\r\n\r\n")]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nok")]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nok")]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: +2\r\n\r\nok")]

@@ -90,8 +90,10 @@ internal sealed partial class Http1Connection
         var http10 = line[7] == (byte)'0';
 
         long? contentLength = null;
+        var contentLengthAt = -1;
         var transferEncoding = false;
-        var chunked = false;
+        var chunkedOnly = true;
+        var chunkedCount = 0;
         var close = false;
         var keepAlive = false;
         var index = 0;
@@ -103,19 +105,25 @@ internal sealed partial class Http1Connection
                 break;
             }
             var field = Field(line, index++);
-            _headers.Add(new(field.Name, field.Value));
             switch (field.Kind)
             {
                 case FieldKind.ContentLength:
-                    if (contentLength is { } seen && seen != field.Number)
+                    // Repeated lines with the same value are one value (RFC 9110, 8.6): the client
+                    // gets a single Content-Length; differing values are not a framing to guess at.
+                    if (contentLength is { } seen)
                     {
-                        throw new Http1Exception("the backend sent conflicting Content-Length values", false);
+                        if (seen != field.Number)
+                        {
+                            throw new Http1Exception("the backend sent conflicting Content-Length values", false);
+                        }
+                        continue;
                     }
                     contentLength = field.Number;
+                    contentLengthAt = _headers.Count;
                     break;
                 case FieldKind.TransferEncoding:
                     transferEncoding = true;
-                    chunked = LastCodingIsChunked(field.Value);
+                    CountCodings(field.Value, ref chunkedCount, ref chunkedOnly);
                     break;
                 case FieldKind.Connection:
                     foreach (var range in field.Value.AsSpan().Split(','))
@@ -126,21 +134,34 @@ internal sealed partial class Http1Connection
                     }
                     break;
             }
+            _headers.Add(new(field.Name, field.Value));
         }
 
         _keepAlive = http10 ? keepAlive && !close : !close;
         _remaining = 0;
         _chunk = ChunkState.Size;
+        if (transferEncoding && contentLengthAt >= 0)
+        {
+            // Transfer-Encoding overrides Content-Length, and the body the client gets is the
+            // de-chunked one: a length kept beside it would frame it wrongly (RFC 9112, 6.3).
+            _headers.RemoveAt(contentLengthAt);
+        }
         if (status < 200 || status is 204 or 304 || headRequest)
         {
             _kind = BodyKind.None;
         }
         else if (transferEncoding)
         {
+            // Only chunked, once, is decoded. Any other coding (gzip, chunked; chunked, identity)
+            // would reach the client still encoded with nothing saying so: refused, as nginx does.
+            if (!chunkedOnly || chunkedCount != 1)
+            {
+                throw new Http1Exception("the backend sent a Transfer-Encoding other than chunked", false);
+            }
             // With both, Transfer-Encoding decides and the connection is not trusted afterwards;
             // nor after Transfer-Encoding in HTTP/1.0, which has none (RFC 9112, 6.1).
-            _kind = chunked ? BodyKind.Chunked : BodyKind.UntilClose;
-            _keepAlive &= chunked && contentLength is null && !http10;
+            _kind = BodyKind.Chunked;
+            _keepAlive &= contentLength is null && !http10;
         }
         else if (contentLength is { } declared)
         {
@@ -155,11 +176,28 @@ internal sealed partial class Http1Connection
         return status;
     }
 
-    private static bool LastCodingIsChunked(string value)
+    /// <summary>
+    /// Counts the codings of one Transfer-Encoding line that are chunked, and notes any other
+    /// (empty list elements are skipped, RFC 9110, 5.6.1).
+    /// </summary>
+    private static void CountCodings(string value, ref int chunked, ref bool chunkedOnly)
     {
-        var comma = value.LastIndexOf(',');
-        var last = (comma < 0 ? value.AsSpan() : value.AsSpan(comma + 1)).Trim();
-        return last.Equals("chunked", StringComparison.OrdinalIgnoreCase);
+        foreach (var range in value.AsSpan().Split(','))
+        {
+            var coding = value.AsSpan(range).Trim(" \t");
+            if (coding.IsEmpty)
+            {
+                continue;
+            }
+            if (coding.Equals("chunked", StringComparison.OrdinalIgnoreCase))
+            {
+                chunked++;
+            }
+            else
+            {
+                chunkedOnly = false;
+            }
+        }
     }
 
     private static ReadOnlySpan<byte> NextLine(ref ReadOnlySpan<byte> data)
@@ -206,11 +244,11 @@ internal sealed partial class Http1Connection
         if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
         {
             kind = FieldKind.ContentLength;
-            // Digits only (1*DIGIT): the parser alone would also take a sign.
-            if (valueBytes.IsEmpty || valueBytes.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0
-                || !Utf8Parser.TryParse(valueBytes, out number, out var consumed) || consumed != valueBytes.Length)
+            number = ContentLength(valueBytes);
+            if (valueBytes.Contains((byte)','))
             {
-                throw new Http1Exception("the backend sent an invalid Content-Length", false);
+                // "2, 2": one value, given to the client once.
+                value = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
         }
         else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
@@ -227,6 +265,35 @@ internal sealed partial class Http1Connection
             _lines[index] = field;
         }
         return field;
+    }
+
+    /// <summary>
+    /// A Content-Length value: digits only (1*DIGIT; the parser alone would also take a sign), or a
+    /// list of such values that are all the same (RFC 9110, 8.6), which is that one value.
+    /// </summary>
+    private static long ContentLength(ReadOnlySpan<byte> value)
+    {
+        long number = -1;
+        while (true)
+        {
+            var comma = value.IndexOf((byte)',');
+            var element = (comma < 0 ? value : value[..comma]).Trim(" \t"u8);
+            if (element.IsEmpty || element.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0
+                || !Utf8Parser.TryParse(element, out long parsed, out var consumed) || consumed != element.Length)
+            {
+                throw new Http1Exception("the backend sent an invalid Content-Length", false);
+            }
+            if (number >= 0 && parsed != number)
+            {
+                throw new Http1Exception("the backend sent conflicting Content-Length values", false);
+            }
+            number = parsed;
+            if (comma < 0)
+            {
+                return number;
+            }
+            value = value[(comma + 1)..];
+        }
     }
 
     private static string? KnownName(ReadOnlySpan<byte> name)
