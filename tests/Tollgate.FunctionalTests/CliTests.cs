@@ -64,6 +64,21 @@ public sealed class CliTests
         Assert.Contains("'mok'", error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Ctrl-C's SIGINT; but a process started with SIGINT ignored (a shell's background job, as a
+    /// test run started with <c>&amp;</c> is) passes that on to its children, and .NET then keeps
+    /// ignoring it, as <c>nohup</c> expects. SIGTERM takes the same way out of the host.
+    /// </summary>
+    private static string InterruptSignal
+    {
+        get
+        {
+            var ignored = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+            var mask = ignored is null ? 0 : Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16);
+            return (mask & (1UL << (2 - 1))) != 0 ? "-TERM" : "-INT";
+        }
+    }
+
     [Fact]
     public async Task Serve_CtrlC_DrainsInFlightRequestsThenExits()
     {
@@ -91,7 +106,7 @@ public sealed class CliTests
             var slow = client.GetAsync("/beta/slow");
             await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            using (var kill = Process.Start("kill", [InterruptSignal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync();
             }
