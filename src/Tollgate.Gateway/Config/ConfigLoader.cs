@@ -166,8 +166,40 @@ internal static partial class ConfigLoader
                 settings = settings with { DrainTimeout = TimeSpan.FromSeconds(drain) };
             }
         }
+        if (server.Integer("keepAliveTimeoutSeconds") is { } keepAlive)
+        {
+            if (keepAlive < 1 || keepAlive > 3600)
+            {
+                server.Error($"'keepAliveTimeoutSeconds' {keepAlive} must be from 1 to 3600.");
+            }
+            else
+            {
+                settings = settings with { KeepAliveTimeout = TimeSpan.FromSeconds(keepAlive) };
+            }
+        }
+        settings = settings with
+        {
+            MaxConnections = Count(server, "maxConnections") ?? settings.MaxConnections,
+            MaxUpgradedConnections = Count(server, "maxUpgradedConnections") ?? settings.MaxUpgradedConnections,
+            MaxConcurrentRequestsPerBackend = Count(server, "maxConcurrentRequestsPerBackend") ?? settings.MaxConcurrentRequestsPerBackend,
+        };
         server.ReportUnknownKeys();
         return settings;
+    }
+
+    /// <summary>A server limit: a whole number from 1 to 1,000,000; an error names the key otherwise.</summary>
+    private static int? Count(ConfigObject server, string key)
+    {
+        if (server.Integer(key) is not { } value)
+        {
+            return null;
+        }
+        if (value is < 1 or > 1_000_000)
+        {
+            server.Error($"'{key}' {value} must be from 1 to 1000000.");
+            return null;
+        }
+        return (int)value;
     }
 
     private static Api? ReadApi(ConfigObject entry, string directory, DiagnosticBag diagnostics, List<string> sources)

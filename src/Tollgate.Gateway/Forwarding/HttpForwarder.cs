@@ -35,24 +35,27 @@ internal sealed partial class HttpForwarder : IDisposable
     private readonly HttpMessageInvoker _client;
     private readonly HttpMessageInvoker _insecureClient;
     private readonly Http1.Http1Pool _http1;
+    private readonly BackendLimiter _backends;
     private readonly ExchangeCancellation _cancellation;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public HttpForwarder(TimeProvider time, ILogger<HttpForwarder> logger)
+    public HttpForwarder(TimeProvider time, ILogger<HttpForwarder> logger, int maxConcurrentRequestsPerBackend = BackendLimiter.DefaultMaxConcurrentRequests)
     {
         _time = time;
         _logger = logger;
-        _client = new HttpMessageInvoker(CreateHandler(insecure: false), disposeHandler: true);
-        _insecureClient = new HttpMessageInvoker(CreateHandler(insecure: true), disposeHandler: true);
+        _backends = new BackendLimiter(maxConcurrentRequestsPerBackend);
+        _client = new HttpMessageInvoker(CreateHandler(insecure: false, maxConcurrentRequestsPerBackend), disposeHandler: true);
+        _insecureClient = new HttpMessageInvoker(CreateHandler(insecure: true, maxConcurrentRequestsPerBackend), disposeHandler: true);
         _http1 = new Http1.Http1Pool(time);
         _cancellation = new ExchangeCancellation(time);
     }
 
-    private static SocketsHttpHandler CreateHandler(bool insecure)
+    private static SocketsHttpHandler CreateHandler(bool insecure, int maxConnectionsPerServer)
     {
         var handler = new SocketsHttpHandler
         {
+            MaxConnectionsPerServer = maxConnectionsPerServer,
             UseProxy = false,
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
@@ -80,6 +83,9 @@ internal sealed partial class HttpForwarder : IDisposable
     /// <summary>The plain-HTTP connection pool (for tests and diagnostics).</summary>
     internal Http1.Http1Pool Http1Pool => _http1;
 
+    /// <summary>The cap on requests in flight per backend (for tests and diagnostics).</summary>
+    internal BackendLimiter Backends => _backends;
+
     public async ValueTask<GatewayError?> ForwardAsync(RequestContext context, ForwardRequest request)
     {
         var http = context.Http;
@@ -100,6 +106,10 @@ internal sealed partial class HttpForwarder : IDisposable
             _logger.LogDebug(e, "{RequestId} client went away before the integration answered.", context.RequestId);
             http.Abort();
             return null;
+        }
+        catch (BackendBusyException e)
+        {
+            return Busy(context, e);
         }
         catch (Exception e) when (Find<RequestBodyTooLargeException>(e) is { } tooLarge)
         {
@@ -174,24 +184,54 @@ internal sealed partial class HttpForwarder : IDisposable
     /// Sends a request built by an integration (HTTP with mapping templates) on the same pooled
     /// connections; <paramref name="cancellationToken"/> bounds the wait for the answer's head.
     /// </summary>
-    public ValueTask<UpstreamResponse> SendAsync(UpstreamRequest request, bool insecureSkipVerification, CancellationToken cancellationToken) =>
-        string.Equals(request.Target.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal)
-            ? _http1.SendAsync(request, cancellationToken)
-            : SendWithHandlerAsync(request, insecureSkipVerification, cancellationToken);
+    /// <remarks>
+    /// The request takes one of its backend's slots (<see cref="BackendLimiter"/>) and the
+    /// response holds it until disposed; a backend at its cap fails the call at once with
+    /// <see cref="BackendBusyException"/>, which <see cref="Busy"/> answers.
+    /// </remarks>
+    public ValueTask<UpstreamResponse> SendAsync(UpstreamRequest request, bool insecureSkipVerification, CancellationToken cancellationToken)
+    {
+        if (!_backends.TryEnter(request.Target, out var slot))
+        {
+            return ValueTask.FromException<UpstreamResponse>(new BackendBusyException(slot));
+        }
+        return string.Equals(request.Target.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal)
+            ? _http1.SendAsync(request, slot, cancellationToken)
+            : SendWithHandlerAsync(request, insecureSkipVerification, slot, cancellationToken);
+    }
 
-    private async ValueTask<UpstreamResponse> SendWithHandlerAsync(UpstreamRequest request, bool insecureSkipVerification, CancellationToken cancellationToken)
+    private async ValueTask<UpstreamResponse> SendWithHandlerAsync(UpstreamRequest request, bool insecureSkipVerification, BackendLimiter.Backend slot, CancellationToken cancellationToken)
     {
         var message = ToMessage(request);
         try
         {
             var client = insecureSkipVerification ? _insecureClient : _client;
-            return new HandlerUpstreamResponse(await client.SendAsync(message, cancellationToken));
+            var response = new HandlerUpstreamResponse(await client.SendAsync(message, cancellationToken));
+            response.Hold(slot);
+            return response;
         }
         catch
         {
             message.Dispose();
+            slot.Exit();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The answer to a request refused because its backend is at its cap: 503, like Envoy's
+    /// overflow and an ALB without capacity. Logged at most once a second per backend, with the
+    /// count refused since, so that an overload does not also flood the log.
+    /// </summary>
+    internal GatewayError Busy(RequestContext context, BackendBusyException e)
+    {
+        context.IntegrationError = e.Message;
+        if (e.Backend.TakeRefusedForReport(_time) is > 0 and var refused)
+        {
+            _logger.LogWarning("{Backend}: {Refused} request(s) refused with 503: {Limit} requests already in flight (server.maxConcurrentRequestsPerBackend).",
+                e.Backend.Name, refused, e.Backend.Limit);
+        }
+        return GatewayError.Of(GatewayResponseType.DEFAULT_5XX, "Service Unavailable", StatusCodes.Status503ServiceUnavailable);
     }
 
     /// <summary>The response for a transform that reads the body: read whole (bounded), transformed, then sent.</summary>

@@ -4,10 +4,11 @@ namespace Tollgate.Gateway.Forwarding;
 /// A backend's answer as the forwarder sees it, whichever client fetched it: the status, the
 /// header fields as the backend sent them (one entry per field line, values as received) and the
 /// body, still to be read. Disposing it gives the connection back for reuse when the exchange
-/// ended cleanly, and closes it otherwise.
+/// ended cleanly, and closes it otherwise, and then gives back the backend's slot.
 /// </summary>
 internal abstract class UpstreamResponse : IDisposable
 {
+    private BackendLimiter.Backend? _slot;
     public abstract int StatusCode { get; }
 
     /// <summary>The header fields, in the order received.</summary>
@@ -33,7 +34,17 @@ internal abstract class UpstreamResponse : IDisposable
         return found;
     }
 
-    public abstract void Dispose();
+    /// <summary>The backend slot this exchange holds until it is disposed (<see cref="BackendLimiter"/>).</summary>
+    internal void Hold(BackendLimiter.Backend? slot) => _slot = slot;
+
+    public void Dispose()
+    {
+        Close();
+        Interlocked.Exchange(ref _slot, null)?.Exit();
+    }
+
+    /// <summary>Ends the exchange: the connection is reused when the exchange ended cleanly, closed otherwise.</summary>
+    protected abstract void Close();
 }
 
 /// <summary>An answer fetched by <see cref="HttpMessageInvoker"/> (HTTPS upstreams, HTTP/2 by ALPN).</summary>
@@ -69,7 +80,7 @@ internal sealed class HandlerUpstreamResponse : UpstreamResponse
 
     public override Stream Body => _body ??= _response.Content.ReadAsStream();
 
-    public override void Dispose()
+    protected override void Close()
     {
         _body?.Dispose();
         _response.Dispose();

@@ -1,10 +1,14 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Integrations.Lambda;
@@ -92,6 +96,10 @@ internal sealed class GatewayServer : IAsyncDisposable
         // logging scope for every request. The gateway logs its own requests; this one only ever
         // logs per-request start and stop lines, which the filter above drops anyway.
         logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // A flood of warnings (refused connections, failing backends) must not block the threads
+        // that log them: past the console's queue (2,500 messages) lines are dropped, not waited for.
+        logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
+            o => o.QueueFullMode = Microsoft.Extensions.Logging.Console.ConsoleLoggerQueueFullMode.DropWrite);
         logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -110,7 +118,8 @@ internal sealed class GatewayServer : IAsyncDisposable
         var loggerFactory = LoggerFactory.Create(b => ConfigureLogging(b, options));
         // Read once up front: the long-lived Lambda client is sized by the config it starts with.
         var firstLoad = options.Source();
-        var forwarder = new HttpForwarder(options.Time, loggerFactory.CreateLogger<HttpForwarder>());
+        var server = firstLoad.Config?.Server ?? new ServerSettings();
+        var forwarder = new HttpForwarder(options.Time, loggerFactory.CreateLogger<HttpForwarder>(), server.MaxConcurrentRequestsPerBackend);
         var lambda = new LambdaClient(options.Time, loggerFactory.CreateLogger<LambdaClient>(),
             firstLoad.Config?.Lambda.MaxConcurrency ?? new LambdaSettings().MaxConcurrency);
         UsageServices usage;
@@ -149,12 +158,21 @@ internal sealed class GatewayServer : IAsyncDisposable
             : config.Server.Listen.Length > 0 ? config.Server.Listen
             : ["http://127.0.0.1:8080"];
         builder.WebHost.UseUrls([.. listen]);
+        // Server settings apply at start; a reload does not change them.
+        var limits = ConnectionLimits.For(config.Server, ConnectionLimits.ReadOpenFileLimit(), ConnectionLimits.CountOpenFiles(), out var limitsWarning);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             // The gateway enforces its own body limit per API while streaming.
             kestrel.Limits.MaxRequestBodySize = null;
+            // The connection limit is the accept gate's (below); upgrades have one of their own.
+            kestrel.Limits.MaxConcurrentUpgradedConnections = limits.MaxUpgradedConnections;
+            kestrel.Limits.KeepAliveTimeout = config.Server.KeepAliveTimeout;
         });
+        builder.Services.RemoveAll<IConnectionListenerFactory>();
+        builder.Services.AddSingleton<IConnectionListenerFactory>(sp => new AcceptGate(
+            new SocketTransportFactory(sp.GetRequiredService<IOptions<SocketTransportOptions>>(), sp.GetRequiredService<ILoggerFactory>()),
+            limits.MaxConnections, loggerFactory.CreateLogger("Tollgate.Server"), options.Time));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.Server.DrainTimeout);
         builder.Services.AddSingleton(snapshots);
         builder.Services.AddSingleton(options.Time);
@@ -168,6 +186,14 @@ internal sealed class GatewayServer : IAsyncDisposable
             "Shutting down: no new connections; finishing requests in flight (up to {Seconds} s).", config.Server.DrainTimeout.TotalSeconds));
         // Requests have drained by now: write the last counts before the process goes.
         app.Lifetime.ApplicationStopped.Register(() => FlushUsage(usage, lifetimeLogger));
+        lifetimeLogger.LogInformation(
+            "Client connections: at most {Connections} ({Upgraded} upgraded), idle {KeepAlive} s; requests per backend: at most {PerBackend}; open-file limit: {OpenFiles}.",
+            limits.MaxConnections, limits.MaxUpgradedConnections, config.Server.KeepAliveTimeout.TotalSeconds,
+            config.Server.MaxConcurrentRequestsPerBackend, limits.OpenFileLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited");
+        if (limitsWarning is not null)
+        {
+            lifetimeLogger.LogWarning("{Warning}", limitsWarning);
+        }
         if (usage.DatabasePath is { } database)
         {
             lifetimeLogger.LogInformation("Usage is recorded in {Database}.", database);

@@ -72,6 +72,10 @@ internal sealed class HttpIntegration(
             context.Http.Abort();
             return null;
         }
+        catch (BackendBusyException e)
+        {
+            return forwarder.Busy(context, e);
+        }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             context.IntegrationError = "Endpoint request timed out";

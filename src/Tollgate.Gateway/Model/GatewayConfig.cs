@@ -78,4 +78,26 @@ public sealed record ServerSettings
 
     /// <summary>How long a shutdown waits for requests in flight to finish. Default 30 s.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Client connections open at once, upgraded ones included; at the limit the gateway stops
+    /// accepting and new connections wait in the listen backlog. Null: derived from the
+    /// open-file limit (<see cref="Hosting.ConnectionLimits"/>).
+    /// </summary>
+    public int? MaxConnections { get; init; }
+
+    /// <summary>Of those, upgraded (WebSocket) connections at once; an upgrade beyond it is refused. Null: a fifth of them.</summary>
+    public int? MaxUpgradedConnections { get; init; }
+
+    /// <summary>
+    /// How long a client connection may sit idle between requests (and before its first) before
+    /// it is closed. Default 60 s, an ALB's default idle timeout.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Requests in flight to one backend (scheme, host and port) at once; beyond it requests are
+    /// answered 503 at once. Default 1,024, Envoy's default circuit breaker.
+    /// </summary>
+    public int MaxConcurrentRequestsPerBackend { get; init; } = Forwarding.BackendLimiter.DefaultMaxConcurrentRequests;
 }

@@ -18,9 +18,14 @@ internal static class HttpApiErrors
 
     public static (int Status, byte[] Body) For(GatewayResponseType type) => Entries[(int)type];
 
+    private static readonly byte[] ServiceUnavailable = Encoding.UTF8.GetBytes("{\"message\":\"Service Unavailable\"}");
+
     public static Task WriteAsync(RequestContext context)
     {
-        var (status, body) = For(context.Error?.Type ?? GatewayResponseType.DEFAULT_5XX);
+        // An error that names 503 itself (a backend at its cap) keeps it; the others answer their type's status.
+        var (status, body) = context.Error is { StatusCode: StatusCodes.Status503ServiceUnavailable }
+            ? (StatusCodes.Status503ServiceUnavailable, ServiceUnavailable)
+            : For(context.Error?.Type ?? GatewayResponseType.DEFAULT_5XX);
         var response = context.Http.Response;
         response.StatusCode = status;
         response.Headers.Remove("x-amzn-RequestId");

@@ -136,11 +136,53 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Null(result.Config);
         Assert.Equal(
             [
-                "error: config 'gateway.yaml', server: unknown key 'port'; expected one of listen, maxRequestBodyBytes, drainTimeoutSeconds.",
+                "error: config 'gateway.yaml', server: unknown key 'port'; expected one of listen, maxRequestBodyBytes, drainTimeoutSeconds, keepAliveTimeoutSeconds, maxConnections, maxUpgradedConnections, maxConcurrentRequestsPerBackend.",
                 "error: config 'gateway.yaml', apis[0].stages[0]: unknown key 'varables'; expected one of stageName, description, variables, methodSettings.",
                 "error: config 'gateway.yaml', apis[0]: unknown key 'stage'; expected one of name, definition, stages.",
                 "error: config 'gateway.yaml', domainNames[0].basePathMappings[0]: unknown key 'api'; expected one of basePath, restApiId, stage.",
                 "error: config 'gateway.yaml': unknown key 'apiKey'; expected one of server, apis, domainNames, apiKeys, usagePlans, accountThrottle, region, accountId, jwks, iam, lambda, functions.",
+            ],
+            Lines(result));
+    }
+
+    [Fact]
+    public void Load_ConnectionLimits_ReadOrDefaulted()
+    {
+        Write("orders.json", Definition);
+        var path = Write("gateway.yaml", """
+            server: { keepAliveTimeoutSeconds: 15, maxConnections: 5000, maxUpgradedConnections: 100, maxConcurrentRequestsPerBackend: 64 }
+            apis: [ { name: orders, definition: orders.json } ]
+            """);
+        var server = ConfigLoader.Load(path, LoadOptions.Default).Config!.Server;
+        Assert.Equal(TimeSpan.FromSeconds(15), server.KeepAliveTimeout);
+        Assert.Equal(5000, server.MaxConnections);
+        Assert.Equal(100, server.MaxUpgradedConnections);
+        Assert.Equal(64, server.MaxConcurrentRequestsPerBackend);
+
+        var defaults = new Tollgate.Gateway.Model.ServerSettings();
+        Assert.Equal(TimeSpan.FromSeconds(60), defaults.KeepAliveTimeout);
+        Assert.Null(defaults.MaxConnections);
+        Assert.Null(defaults.MaxUpgradedConnections);
+        Assert.Equal(1024, defaults.MaxConcurrentRequestsPerBackend);
+    }
+
+    [Fact]
+    public void Load_ConnectionLimitsOutOfRange_EachNamed()
+    {
+        Write("orders.json", Definition);
+        var path = Write("gateway.yaml", """
+            server: { keepAliveTimeoutSeconds: 0, maxConnections: 0, maxUpgradedConnections: -3, maxConcurrentRequestsPerBackend: 2000000 }
+            apis: [ { name: orders, definition: orders.json } ]
+            """);
+        var result = ConfigLoader.Load(path, LoadOptions.Default);
+        Assert.Null(result.Config);
+        const string at = "error: config 'gateway.yaml', server: ";
+        Assert.Equal(
+            [
+                at + "'keepAliveTimeoutSeconds' 0 must be from 1 to 3600.",
+                at + "'maxConnections' 0 must be from 1 to 1000000.",
+                at + "'maxUpgradedConnections' -3 must be from 1 to 1000000.",
+                at + "'maxConcurrentRequestsPerBackend' 2000000 must be from 1 to 1000000.",
             ],
             Lines(result));
     }

@@ -67,31 +67,48 @@ internal sealed class Http1Pool : IDisposable
     /// Sends the request and returns once the backend's head has arrived; the body is then read
     /// from the response. <paramref name="cancellationToken"/> bounds the wait for the head.
     /// </summary>
-    public async ValueTask<UpstreamResponse> SendAsync(UpstreamRequest request, CancellationToken cancellationToken)
+    public ValueTask<UpstreamResponse> SendAsync(UpstreamRequest request, CancellationToken cancellationToken) =>
+        SendAsync(request, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendAsync(UpstreamRequest, CancellationToken)"/>, for a request that holds
+    /// <paramref name="slot"/>: the response keeps it until disposed; a failure gives it back.
+    /// </summary>
+    public async ValueTask<UpstreamResponse> SendAsync(UpstreamRequest request, BackendLimiter.Backend? slot, CancellationToken cancellationToken)
     {
-        var endpoint = EndpointFor(request.Target);
-        var retried = false;
-        while (true)
+        try
         {
-            // A retry goes on a new connection: the others left idle as long may be as dead.
-            var connection = retried ? null : endpoint.Rent(_time);
-            var reused = connection is not null;
-            if (connection is not null && connection.HasPendingInput())
+            var endpoint = EndpointFor(request.Target);
+            var retried = false;
+            while (true)
             {
-                // The backend closed it, or sent bytes no request asked for, while it was idle:
-                // such bytes must never be read as the answer to this request. Take another.
-                connection.Dispose();
-                continue;
+                // A retry goes on a new connection: the others left idle as long may be as dead.
+                var connection = retried ? null : endpoint.Rent(_time);
+                var reused = connection is not null;
+                if (connection is not null && connection.HasPendingInput())
+                {
+                    // The backend closed it, or sent bytes no request asked for, while it was idle:
+                    // such bytes must never be read as the answer to this request. Take another.
+                    connection.Dispose();
+                    continue;
+                }
+                connection ??= await ConnectAsync(endpoint, cancellationToken);
+                try
+                {
+                    var response = await connection.SendAsync(request, cancellationToken);
+                    response.Hold(slot);
+                    return response;
+                }
+                catch (Http1Exception e) when (reused && e.NothingReceived && request.Body is null && !retried)
+                {
+                    retried = true;
+                }
             }
-            connection ??= await ConnectAsync(endpoint, cancellationToken);
-            try
-            {
-                return await connection.SendAsync(request, cancellationToken);
-            }
-            catch (Http1Exception e) when (reused && e.NothingReceived && request.Body is null && !retried)
-            {
-                retried = true;
-            }
+        }
+        catch
+        {
+            slot?.Exit();
+            throw;
         }
     }
 
@@ -116,22 +133,25 @@ internal sealed class Http1Pool : IDisposable
     private async ValueTask<Http1Connection> ConnectAsync(Endpoint endpoint, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Socket? socket = null;
         using var timeout = new CancellationTokenSource(ConnectTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
+            // Inside the try: out of file descriptors (EMFILE), even creating the socket fails,
+            // and that is a failed connect like any other, not a crash.
+            socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await socket.ConnectAsync(endpoint.Host, endpoint.Port, linked.Token);
         }
         catch (Exception e) when (e is SocketException || (e is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
         {
-            socket.Dispose();
+            socket?.Dispose();
             var reason = e is SocketException ? e.Message : "connect timed out";
             throw new HttpRequestException($"{reason} ({endpoint.Host}:{endpoint.Port})", e);
         }
         catch
         {
-            socket.Dispose();
+            socket?.Dispose();
             throw;
         }
         Interlocked.Increment(ref _opened);

@@ -11,7 +11,7 @@ internal sealed class Http1Response(Http1Connection connection, int statusCode, 
 
     public override Stream Body => body;
 
-    public override void Dispose()
+    protected override void Close()
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
