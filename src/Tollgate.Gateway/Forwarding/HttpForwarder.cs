@@ -87,6 +87,10 @@ internal sealed partial class HttpForwarder : IDisposable
         var isUpgrade = upgrade is { IsUpgradableRequest: true } && http.Request.Headers.ContainsKey("Upgrade");
 
         var upstream = CreateRequest(context, request, isUpgrade);
+        if (Refuse(context, upstream) is { } refused)
+        {
+            return refused;
+        }
         using var cancel = Cancellation(request.Timeout, http.RequestAborted);
         var started = _time.GetTimestamp();
 
@@ -168,6 +172,23 @@ internal sealed partial class HttpForwarder : IDisposable
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// The failure for a request that cannot be sent as built (<see cref="UpstreamRequest.Problem"/>:
+    /// a mapped header value with CR, LF or NUL), or null. API Gateway answers such a request 500
+    /// <c>Internal server error</c>, its failure to build the integration request; nothing is sent,
+    /// and the value is not logged.
+    /// </summary>
+    public GatewayError? Refuse(RequestContext context, UpstreamRequest upstream)
+    {
+        if (upstream.Problem() is not { } problem)
+        {
+            return null;
+        }
+        context.IntegrationError = problem;
+        _logger.LogWarning("{RequestId} integration request not sent: {Problem}.", context.RequestId, problem);
+        return GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR);
     }
 
     /// <summary>
