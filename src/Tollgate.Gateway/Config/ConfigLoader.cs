@@ -166,6 +166,18 @@ internal static partial class ConfigLoader
                 settings = settings with { DrainTimeout = TimeSpan.FromSeconds(drain) };
             }
         }
+        if (server.Has("upgradeProtocols"))
+        {
+            var protocols = server.List("upgradeProtocols").ToList();
+            settings = settings with
+            {
+                UpgradeProtocols = [.. protocols.Where(p => p.Item.ValueKind == JsonValueKind.String).Select(p => p.Item.GetString()!)],
+            };
+            foreach (var (item, itemPath) in protocols.Where(p => p.Item.ValueKind != JsonValueKind.String))
+            {
+                server.Error($"'{itemPath}' must be a string, not {OpenApiImporter.Describe(item.ValueKind)}.");
+            }
+        }
         server.ReportUnknownKeys();
         return settings;
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Immutable;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -17,12 +18,13 @@ internal readonly record struct ForwardRequest(
     TimeSpan Timeout,
     bool InsecureSkipVerification,
     long MaxRequestBodyBytes,
+    ImmutableArray<string> UpgradeProtocols,
     IForwardTransform? Transform = null);
 
 /// <summary>
 /// Proxies one request to an HTTP backend: bodies are streamed both ways and never buffered,
-/// hop-by-hop headers stay behind, <c>X-Forwarded-*</c> are added, WebSocket upgrades are
-/// tunnelled, and a client that hangs up cancels the upstream call. Plain <c>http://</c> backends
+/// hop-by-hop headers stay behind, <c>X-Forwarded-*</c> are added, upgrades to the configured
+/// protocols (WebSocket by default) are tunnelled, and a client that hangs up cancels the upstream call. Plain <c>http://</c> backends
 /// are reached with the gateway's own HTTP/1.1 client (<see cref="Http1.Http1Pool"/>), which
 /// writes and reads header lines without the message objects of a general-purpose client;
 /// <c>https://</c> backends go through <see cref="SocketsHttpHandler"/>, which negotiates HTTP/2
@@ -84,7 +86,7 @@ internal sealed partial class HttpForwarder : IDisposable
     {
         var http = context.Http;
         var upgrade = http.Features.Get<IHttpUpgradeFeature>();
-        var isUpgrade = upgrade is { IsUpgradableRequest: true } && http.Request.Headers.ContainsKey("Upgrade");
+        var isUpgrade = upgrade is { IsUpgradableRequest: true } && IsAllowedUpgrade(http.Request.Headers.Upgrade, request.UpgradeProtocols);
 
         var upstream = CreateRequest(context, request, isUpgrade);
         if (Refuse(context, upstream) is { } refused)
