@@ -140,14 +140,15 @@ internal sealed partial class HttpForwarder : IDisposable
             var status = response.StatusCode;
             context.IntegrationStatus = status;
             context.IntegrationLatencyMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
-            // The integration timeout covers the wait for the response head; the body then streams.
+            // The integration timeout covers the wait for the response head, then each wait for
+            // body bytes (cancel.ReadAsync); a tunnel is bounded by neither.
             cancel.StopTimeout();
             CopyResponseHead(response, http.Response);
             if (request.Transform is { } transform && status != StatusCodes.Status101SwitchingProtocols)
             {
                 if (transform.NeedsResponseBody(status))
                 {
-                    return await ForwardBufferedAsync(context, response, transform, cancel.Token);
+                    return await ForwardBufferedAsync(context, response, transform, cancel, request.Target);
                 }
                 transform.OnResponse(context, response, http.Response, null);
             }
@@ -164,7 +165,15 @@ internal sealed partial class HttpForwarder : IDisposable
             }
             try
             {
-                await CopyAsync(response.Body, http.Response.Body, cancel.Token);
+                await CopyBodyAsync(response.Body, http.Response.Body, cancel);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
+            {
+                // The backend went quiet mid-body. The head is gone already: the client must see
+                // the answer cut short, not a clean end, and the connection to the backend is
+                // closed with the response (its body was not read to the end).
+                BodyIdle(context, request.Target, cancel.Timeout);
+                http.Abort();
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)
             {
@@ -217,8 +226,22 @@ internal sealed partial class HttpForwarder : IDisposable
         }
     }
 
+    /// <summary>Upstream bodies cut off because the backend sent nothing for the integration timeout (for tests and diagnostics).</summary>
+    public long BodyIdleTimeouts => Interlocked.Read(ref _bodyIdleTimeouts);
+
+    private long _bodyIdleTimeouts;
+
+    /// <summary>Counts and logs (one line, no stack) a backend that went quiet in the middle of its body.</summary>
+    private void BodyIdle(RequestContext context, Uri target, TimeSpan timeout)
+    {
+        Interlocked.Increment(ref _bodyIdleTimeouts);
+        context.IntegrationError = "Endpoint response body timed out";
+        _logger.LogWarning("{RequestId} integration response body: nothing received for {Timeout} ms, exchange aborted: {Target}.",
+            context.RequestId, timeout.TotalMilliseconds, target);
+    }
+
     /// <summary>The response for a transform that reads the body: read whole (bounded), transformed, then sent.</summary>
-    private async ValueTask<GatewayError?> ForwardBufferedAsync(RequestContext context, UpstreamResponse response, IForwardTransform transform, CancellationToken cancel)
+    private async ValueTask<GatewayError?> ForwardBufferedAsync(RequestContext context, UpstreamResponse response, IForwardTransform transform, ExchangeCancellation.Lease cancel, Uri target)
     {
         var http = context.Http;
         byte[] body;
@@ -230,7 +253,7 @@ internal sealed partial class HttpForwarder : IDisposable
             try
             {
                 int read;
-                while ((read = await stream.ReadAsync(chunk.AsMemory(), cancel)) > 0)
+                while ((read = await cancel.ReadAsync(stream, chunk.AsMemory())) > 0)
                 {
                     if (buffer.Length + read > IForwardTransform.MaxBufferedBodyBytes)
                     {
@@ -244,6 +267,13 @@ internal sealed partial class HttpForwarder : IDisposable
                 ArrayPool<byte>.Shared.Return(chunk);
             }
             body = buffer.ToArray();
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
+        {
+            // Nothing has been sent yet: the client gets the timeout's own answer.
+            BodyIdle(context, target, cancel.Timeout);
+            http.Response.Clear();
+            return GatewayError.Of(GatewayResponseType.INTEGRATION_TIMEOUT);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException or InvalidDataException)
         {
@@ -330,6 +360,24 @@ internal sealed partial class HttpForwarder : IDisposable
     {
         await CopyAsync(from, to, cancel);
         // Half-close is not available on every stream; ending the other direction is the signal.
+    }
+
+    /// <summary>The answer's body to the client: each read bounded by the idle timeout, each write only by the client.</summary>
+    private static async Task CopyBodyAsync(Stream from, Stream to, ExchangeCancellation.Lease cancel)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            int read;
+            while ((read = await cancel.ReadAsync(from, buffer.AsMemory())) > 0)
+            {
+                await to.WriteAsync(buffer.AsMemory(0, read), cancel.Token);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static async Task CopyAsync(Stream from, Stream to, CancellationToken cancel)
