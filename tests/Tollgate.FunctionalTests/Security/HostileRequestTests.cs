@@ -83,10 +83,13 @@ public sealed class HostileRequestTests : IAsyncLifetime
         Assert.DoesNotContain(gateway.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task BareLfRequestLine_400()
+    [Theory]
+    [InlineData("GET /prod/files/a HTTP/1.1\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")]      // ends the request line
+    [InlineData("GET /prod/files/a HTTP/1.1\r\nHost: 127.0.0.1\nConnection: close\r\n\r\n")]      // ends a header line
+    [InlineData("GET /prod/files/a HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\n")]      // ends the head
+    public async Task BareLf_400(string request)
     {
-        var (status, _) = await RawHttp.SendAsync(_gateway.BaseUri.Port, "GET /prod/files/a HTTP/1.1\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        var (status, _) = await RawHttp.SendAsync(_gateway.BaseUri.Port, request);
 
         Assert.Equal(400, status);
         Assert.Empty(_received);

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Http;
 using System.Text;
 using Tollgate.FunctionalTests.Support;
 using Tollgate.Gateway.Tests.Support;
@@ -61,6 +62,45 @@ public sealed class UpstreamBodyTimeoutTests
         Assert.StartsWith("Warning ", warning, StringComparison.Ordinal);
         Assert.Contains($"nothing received for {TimeoutMs} ms, exchange aborted: {backend.Url}/slow.", warning, StringComparison.Ordinal);
         Assert.DoesNotContain("\n", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HttpsBackendStallsMidBody_ClientCutOff_BackendRequestAborted()
+    {
+        // HTTPS backends go through SocketsHttpHandler (here over HTTP/2): the same bound applies.
+        var clock = new FakeTimeProvider();
+        var backendAborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var backend = await TestBackend.StartAsync(async http =>
+        {
+            http.Response.ContentLength = 10;
+            await http.Response.WriteAsync("hello");
+            await http.Response.Body.FlushAsync();
+            try
+            {
+                await Task.Delay(System.Threading.Timeout.Infinite, http.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                backendAborted.TrySetResult();
+            }
+        }, https: true);
+        var integration = Proxy(backend.Url + "/slow") with { TimeoutInMillis = TimeoutMs, InsecureSkipVerification = true };
+        await using var gateway = await RunningGateway.StartAsync(Config(Api("s", "prod", Resource("/slow", ("GET", integration)))), clock);
+
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", gateway.BaseUri.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync("GET /prod/slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"u8.ToArray());
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", await ReadUntilAsync(stream, "hello"), StringComparison.Ordinal);
+
+        await clock.WhenTimerDue(Timeout).WaitAsync(Patience);
+        clock.Advance(Timeout - Tick);
+        Assert.False(backendAborted.Task.IsCompleted);
+        clock.Advance(Tick);
+        await backendAborted.Task.WaitAsync(Patience);
+
+        Assert.Equal("", await ReadToEndOrResetAsync(stream));
+        Assert.Equal(1, gateway.Server.Services.Forwarder.BodyIdleTimeouts);
     }
 
     [Fact]
