@@ -24,11 +24,12 @@ internal readonly record struct ForwardRequest(
 /// <summary>
 /// Proxies one request to an HTTP backend: bodies are streamed both ways and never buffered,
 /// hop-by-hop headers stay behind, <c>X-Forwarded-*</c> are added, upgrades to the configured
-/// protocols (WebSocket by default) are tunnelled, and a client that hangs up cancels the upstream call. Plain <c>http://</c> backends
-/// are reached with the gateway's own HTTP/1.1 client (<see cref="Http1.Http1Pool"/>), which
-/// writes and reads header lines without the message objects of a general-purpose client;
-/// <c>https://</c> backends go through <see cref="SocketsHttpHandler"/>, which negotiates HTTP/2
-/// by ALPN when the backend offers it.
+/// protocols (WebSocket by default) are tunnelled, a backend may not go quiet for longer than the
+/// integration timeout at any point, and a client that hangs up cancels the upstream call. Plain
+/// <c>http://</c> backends are reached with the gateway's own HTTP/1.1 client
+/// (<see cref="Http1.Http1Pool"/>), which writes and reads header lines without the message
+/// objects of a general-purpose client; <c>https://</c> backends go through
+/// <see cref="SocketsHttpHandler"/>, which negotiates HTTP/2 by ALPN when the backend offers it.
 /// </summary>
 internal sealed partial class HttpForwarder : IDisposable
 {
