@@ -64,7 +64,7 @@ public class ForwarderBenchmarks
     [Benchmark(Description = "upstream request with 8 headers + X-Forwarded-*")]
     public int CreateRequest()
     {
-        var request = HttpForwarder.CreateRequest(_context, new ForwardRequest("GET", Target, null, TimeSpan.FromSeconds(29), false, 10 << 20), isUpgrade: false);
+        var request = HttpForwarder.CreateRequest(_context, new ForwardRequest("GET", Target, null, TimeSpan.FromSeconds(29), false, 10 << 20, Tollgate.Gateway.Model.ServerSettings.DefaultUpgradeProtocols), isUpgrade: false);
         return request.Headers.Count;
     }
 

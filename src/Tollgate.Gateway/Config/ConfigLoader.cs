@@ -183,6 +183,18 @@ internal static partial class ConfigLoader
             MaxUpgradedConnections = Count(server, "maxUpgradedConnections") ?? settings.MaxUpgradedConnections,
             MaxConcurrentRequestsPerBackend = Count(server, "maxConcurrentRequestsPerBackend") ?? settings.MaxConcurrentRequestsPerBackend,
         };
+        if (server.Has("upgradeProtocols"))
+        {
+            var protocols = server.List("upgradeProtocols").ToList();
+            settings = settings with
+            {
+                UpgradeProtocols = [.. protocols.Where(p => p.Item.ValueKind == JsonValueKind.String).Select(p => p.Item.GetString()!)],
+            };
+            foreach (var (item, itemPath) in protocols.Where(p => p.Item.ValueKind != JsonValueKind.String))
+            {
+                server.Error($"'{itemPath}' must be a string, not {OpenApiImporter.Describe(item.ValueKind)}.");
+            }
+        }
         server.ReportUnknownKeys();
         return settings;
     }

@@ -56,6 +56,9 @@ internal sealed class ConfigObject
         return false;
     }
 
+    /// <summary>True when the key is there with a value other than null (an empty list counts).</summary>
+    public bool Has(string key) => TryGet(key, out _);
+
     private void WrongType(string key, string expected, JsonElement found) =>
         _diagnostics.Error(Where, $"'{key}' must be {expected}, not {OpenApiImporter.Describe(found.ValueKind)}.");
 

@@ -44,6 +44,17 @@ internal static partial class ConfigValidator
         {
             diagnostics.Error("server", "drainTimeoutSeconds must be 0 or more.");
         }
+        foreach (var protocol in server.UpgradeProtocols)
+        {
+            if (!Forwarding.HeaderRules.IsFieldName(protocol))
+            {
+                diagnostics.Error("server", $"upgradeProtocols: '{protocol}' is not a protocol name (a token such as 'websocket').");
+            }
+            else if (string.Equals(protocol, "h2c", StringComparison.OrdinalIgnoreCase))
+            {
+                diagnostics.Error("server", "upgradeProtocols: 'h2c' cannot be tunnelled; backends are reached over HTTP/2 by ALPN (https://) only.");
+            }
+        }
         foreach (var url in server.Listen)
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))

@@ -4,9 +4,9 @@ namespace Tollgate.Gateway.Forwarding;
 
 /// <summary>
 /// The cancellation of one proxied exchange: the integration timeout while the answer's head is
-/// awaited, and the client hanging up throughout. Sources are pooled and reset between
-/// exchanges, so a request costs no timer or linked source of its own, only a registration on
-/// the client's abort token.
+/// awaited and then for each wait on the answer's body (<see cref="Lease.ReadAsync"/>), and the
+/// client hanging up throughout. Sources are pooled and reset between exchanges, so a request
+/// costs no timer or linked source of its own, only a registration on the client's abort token.
 /// </summary>
 internal sealed class ExchangeCancellation(TimeProvider time)
 {
@@ -30,7 +30,7 @@ internal sealed class ExchangeCancellation(TimeProvider time)
             source = new CancellationTokenSource(timeout, time);
         }
         var registration = aborted.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), source);
-        return new Lease(this, source, registration);
+        return new Lease(this, source, registration, timeout);
     }
 
     private void Return(CancellationTokenSource source, CancellationTokenRegistration registration)
@@ -47,14 +47,31 @@ internal sealed class ExchangeCancellation(TimeProvider time)
     }
 
     /// <summary>One exchange's use of a source; disposing it gives the source back.</summary>
-    internal readonly struct Lease(ExchangeCancellation owner, CancellationTokenSource source, CancellationTokenRegistration registration) : IDisposable
+    internal readonly struct Lease(ExchangeCancellation owner, CancellationTokenSource source, CancellationTokenRegistration registration, TimeSpan timeout) : IDisposable
     {
         public CancellationToken Token => source.Token;
 
         public bool IsCancellationRequested => source.IsCancellationRequested;
 
-        /// <summary>The answer's head is here: from now on only the client's hanging up cancels.</summary>
-        public void StopTimeout() => source.CancelAfter(Timeout.InfiniteTimeSpan);
+        /// <summary>The timeout, which bounds the wait for the head and then each wait for body bytes.</summary>
+        public TimeSpan Timeout => timeout;
+
+        /// <summary>The answer's head is here: from now on only the client's hanging up cancels, but during <see cref="ReadAsync"/>.</summary>
+        public void StopTimeout() => source.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+
+        /// <summary>
+        /// One read of the answer's body, bounded by the timeout: an idle timeout, as nginx's
+        /// <c>proxy_read_timeout</c>, started afresh for every read and stopped when it returns,
+        /// so a body that keeps coming is never cut however long it takes in all, and time spent
+        /// writing to a slow client does not count (Kestrel's minimum data rate bounds that).
+        /// </summary>
+        public async ValueTask<int> ReadAsync(Stream body, Memory<byte> buffer)
+        {
+            source.CancelAfter(timeout);
+            var read = await body.ReadAsync(buffer, source.Token);
+            source.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+            return read;
+        }
 
         public void Dispose() => owner.Return(source, registration);
     }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Tollgate.Gateway.Forwarding;
 
 /// <summary>Which headers cross the gateway, and how.</summary>
@@ -32,7 +34,20 @@ internal static class HeaderRules
         "Content-Location", "Content-MD5", "Content-Range", "Content-Type", "Expires", "Last-Modified",
     };
 
+    /// <summary>The characters of a field name (RFC 9110 section 5.1: a token).</summary>
+    private static readonly SearchValues<char> TokenChars = SearchValues.Create(
+        "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
     public static bool IsHopByHop(string name) => HopByHop.Contains(name);
+
+    /// <summary>True for a name that can be written as a field name: a non-empty token.</summary>
+    public static bool IsFieldName(string name) => name.Length > 0 && name.AsSpan().IndexOfAnyExcept(TokenChars) < 0;
+
+    /// <summary>
+    /// True for a value that can be written on one field line: no CR, LF or NUL, which would end
+    /// the line early and start a field (or a request) of the sender's choosing.
+    /// </summary>
+    public static bool IsFieldValue(string value) => value.AsSpan().IndexOfAny('\r', '\n', '\0') < 0;
 
     public static bool IsContentHeader(string name) => ContentHeaders.Contains(name);
 

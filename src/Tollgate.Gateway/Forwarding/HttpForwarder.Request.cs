@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 using Microsoft.AspNetCore.Http.Features;
 using Tollgate.Gateway.Pipeline;
@@ -7,15 +8,24 @@ namespace Tollgate.Gateway.Forwarding;
 /// <summary>What goes upstream: the client's request made into an <see cref="UpstreamRequest"/>, and that as a message for <see cref="SocketsHttpHandler"/>.</summary>
 internal sealed partial class HttpForwarder
 {
-    /// <summary>The request to send upstream: the client's end-to-end headers, the integration's changes, X-Forwarded-*.</summary>
+    /// <summary>
+    /// The request to send upstream: the client's end-to-end headers, the integration's changes,
+    /// X-Forwarded-*. <paramref name="isUpgrade"/>: the upgrade the client asked for is tunnelled
+    /// (<see cref="IsAllowedUpgrade"/>); any other is dropped with the hop-by-hop fields
+    /// (<c>Upgrade</c>, <c>Connection</c> and the fields it names, <c>HTTP2-Settings</c>), and the
+    /// request goes as a plain one.
+    /// </summary>
     internal static UpstreamRequest CreateRequest(RequestContext context, ForwardRequest request, bool isUpgrade)
     {
         var http = context.Http;
         var inbound = http.Request;
         var upstream = new UpstreamRequest(request.Method, request.Target);
 
+        // An upgradable request has no body (Kestrel refuses one with a payload); what follows its
+        // head is the upgraded connection's, and is never read as a body, tunnelled or not.
         var bodyFeature = http.Features.Get<IHttpRequestBodyDetectionFeature>();
-        if (!isUpgrade && (bodyFeature?.CanHaveBody ?? inbound.ContentLength > 0))
+        var upgradable = http.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true };
+        if (!upgradable && (bodyFeature?.CanHaveBody ?? inbound.ContentLength > 0))
         {
             upstream.Body = new LimitedReadStream(inbound.Body, request.MaxRequestBodyBytes);
             upstream.ContentLength = inbound.ContentLength;
@@ -128,6 +138,46 @@ internal sealed partial class HttpForwarder
         var text = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _lastPort = new PortString(port, text);
         return text;
+    }
+
+    /// <summary>
+    /// True when every protocol the client names in <c>Upgrade</c> is one of
+    /// <paramref name="allowed"/> (case-insensitive; a <c>/version</c> is not compared), as Envoy
+    /// tunnels only the upgrade types it is configured for. False for an empty field.
+    /// </summary>
+    internal static bool IsAllowedUpgrade(Microsoft.Extensions.Primitives.StringValues upgrade, ImmutableArray<string> allowed)
+    {
+        var any = false;
+        foreach (var value in upgrade)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+            foreach (var item in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var slash = item.IndexOf('/', StringComparison.Ordinal);
+                var name = slash < 0 ? item : item[..slash];
+                if (!Contains(allowed, name))
+                {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    private static bool Contains(ImmutableArray<string> names, string name)
+    {
+        foreach (var candidate in names)
+        {
+            if (string.Equals(candidate, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool NamedByConnection(Microsoft.Extensions.Primitives.StringValues connection, string name)

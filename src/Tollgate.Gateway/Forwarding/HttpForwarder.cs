@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Immutable;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -17,16 +18,18 @@ internal readonly record struct ForwardRequest(
     TimeSpan Timeout,
     bool InsecureSkipVerification,
     long MaxRequestBodyBytes,
+    ImmutableArray<string> UpgradeProtocols,
     IForwardTransform? Transform = null);
 
 /// <summary>
 /// Proxies one request to an HTTP backend: bodies are streamed both ways and never buffered,
-/// hop-by-hop headers stay behind, <c>X-Forwarded-*</c> are added, WebSocket upgrades are
-/// tunnelled, and a client that hangs up cancels the upstream call. Plain <c>http://</c> backends
-/// are reached with the gateway's own HTTP/1.1 client (<see cref="Http1.Http1Pool"/>), which
-/// writes and reads header lines without the message objects of a general-purpose client;
-/// <c>https://</c> backends go through <see cref="SocketsHttpHandler"/>, which negotiates HTTP/2
-/// by ALPN when the backend offers it.
+/// hop-by-hop headers stay behind, <c>X-Forwarded-*</c> are added, upgrades to the configured
+/// protocols (WebSocket by default) are tunnelled, a backend may not go quiet for longer than the
+/// integration timeout at any point, and a client that hangs up cancels the upstream call. Plain
+/// <c>http://</c> backends are reached with the gateway's own HTTP/1.1 client
+/// (<see cref="Http1.Http1Pool"/>), which writes and reads header lines without the message
+/// objects of a general-purpose client; <c>https://</c> backends go through
+/// <see cref="SocketsHttpHandler"/>, which negotiates HTTP/2 by ALPN when the backend offers it.
 /// </summary>
 internal sealed partial class HttpForwarder : IDisposable
 {
@@ -90,9 +93,13 @@ internal sealed partial class HttpForwarder : IDisposable
     {
         var http = context.Http;
         var upgrade = http.Features.Get<IHttpUpgradeFeature>();
-        var isUpgrade = upgrade is { IsUpgradableRequest: true } && http.Request.Headers.ContainsKey("Upgrade");
+        var isUpgrade = upgrade is { IsUpgradableRequest: true } && IsAllowedUpgrade(http.Request.Headers.Upgrade, request.UpgradeProtocols);
 
         var upstream = CreateRequest(context, request, isUpgrade);
+        if (Refuse(context, upstream) is { } refused)
+        {
+            return refused;
+        }
         using var cancel = Cancellation(request.Timeout, http.RequestAborted);
         var started = _time.GetTimestamp();
 
@@ -144,14 +151,15 @@ internal sealed partial class HttpForwarder : IDisposable
             var status = response.StatusCode;
             context.IntegrationStatus = status;
             context.IntegrationLatencyMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
-            // The integration timeout covers the wait for the response head; the body then streams.
+            // The integration timeout covers the wait for the response head, then each wait for
+            // body bytes (cancel.ReadAsync); a tunnel is bounded by neither.
             cancel.StopTimeout();
             CopyResponseHead(response, http.Response);
             if (request.Transform is { } transform && status != StatusCodes.Status101SwitchingProtocols)
             {
                 if (transform.NeedsResponseBody(status))
                 {
-                    return await ForwardBufferedAsync(context, response, transform, cancel.Token);
+                    return await ForwardBufferedAsync(context, response, transform, cancel, request.Target);
                 }
                 transform.OnResponse(context, response, http.Response, null);
             }
@@ -168,7 +176,15 @@ internal sealed partial class HttpForwarder : IDisposable
             }
             try
             {
-                await CopyAsync(response.Body, http.Response.Body, cancel.Token);
+                await CopyBodyAsync(response.Body, http.Response.Body, cancel);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
+            {
+                // The backend went quiet mid-body. The head is gone already: the client must see
+                // the answer cut short, not a clean end, and the connection to the backend is
+                // closed with the response (its body was not read to the end).
+                BodyIdle(context, request.Target, cancel.Timeout);
+                http.Abort();
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)
             {
@@ -178,6 +194,23 @@ internal sealed partial class HttpForwarder : IDisposable
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// The failure for a request that cannot be sent as built (<see cref="UpstreamRequest.Problem"/>:
+    /// a mapped header value with CR, LF or NUL), or null. API Gateway answers such a request 500
+    /// <c>Internal server error</c>, its failure to build the integration request; nothing is sent,
+    /// and the value is not logged.
+    /// </summary>
+    public GatewayError? Refuse(RequestContext context, UpstreamRequest upstream)
+    {
+        if (upstream.Problem() is not { } problem)
+        {
+            return null;
+        }
+        context.IntegrationError = problem;
+        _logger.LogWarning("{RequestId} integration request not sent: {Problem}.", context.RequestId, problem);
+        return GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR);
     }
 
     /// <summary>
@@ -234,8 +267,22 @@ internal sealed partial class HttpForwarder : IDisposable
         return GatewayError.Of(GatewayResponseType.DEFAULT_5XX, "Service Unavailable", StatusCodes.Status503ServiceUnavailable);
     }
 
+    /// <summary>Upstream bodies cut off because the backend sent nothing for the integration timeout (for tests and diagnostics).</summary>
+    public long BodyIdleTimeouts => Interlocked.Read(ref _bodyIdleTimeouts);
+
+    private long _bodyIdleTimeouts;
+
+    /// <summary>Counts and logs (one line, no stack) a backend that went quiet in the middle of its body.</summary>
+    private void BodyIdle(RequestContext context, Uri target, TimeSpan timeout)
+    {
+        Interlocked.Increment(ref _bodyIdleTimeouts);
+        context.IntegrationError = "Endpoint response body timed out";
+        _logger.LogWarning("{RequestId} integration response body: nothing received for {Timeout} ms, exchange aborted: {Target}.",
+            context.RequestId, timeout.TotalMilliseconds, target);
+    }
+
     /// <summary>The response for a transform that reads the body: read whole (bounded), transformed, then sent.</summary>
-    private async ValueTask<GatewayError?> ForwardBufferedAsync(RequestContext context, UpstreamResponse response, IForwardTransform transform, CancellationToken cancel)
+    private async ValueTask<GatewayError?> ForwardBufferedAsync(RequestContext context, UpstreamResponse response, IForwardTransform transform, ExchangeCancellation.Lease cancel, Uri target)
     {
         var http = context.Http;
         byte[] body;
@@ -247,7 +294,7 @@ internal sealed partial class HttpForwarder : IDisposable
             try
             {
                 int read;
-                while ((read = await stream.ReadAsync(chunk.AsMemory(), cancel)) > 0)
+                while ((read = await cancel.ReadAsync(stream, chunk.AsMemory())) > 0)
                 {
                     if (buffer.Length + read > IForwardTransform.MaxBufferedBodyBytes)
                     {
@@ -261,6 +308,13 @@ internal sealed partial class HttpForwarder : IDisposable
                 ArrayPool<byte>.Shared.Return(chunk);
             }
             body = buffer.ToArray();
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
+        {
+            // Nothing has been sent yet: the client gets the timeout's own answer.
+            BodyIdle(context, target, cancel.Timeout);
+            http.Response.Clear();
+            return GatewayError.Of(GatewayResponseType.INTEGRATION_TIMEOUT);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException or InvalidDataException)
         {
@@ -347,6 +401,24 @@ internal sealed partial class HttpForwarder : IDisposable
     {
         await CopyAsync(from, to, cancel);
         // Half-close is not available on every stream; ending the other direction is the signal.
+    }
+
+    /// <summary>The answer's body to the client: each read bounded by the idle timeout, each write only by the client.</summary>
+    private static async Task CopyBodyAsync(Stream from, Stream to, ExchangeCancellation.Lease cancel)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            int read;
+            while ((read = await cancel.ReadAsync(from, buffer.AsMemory())) > 0)
+            {
+                await to.WriteAsync(buffer.AsMemory(0, read), cancel.Token);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static async Task CopyAsync(Stream from, Stream to, CancellationToken cancel)

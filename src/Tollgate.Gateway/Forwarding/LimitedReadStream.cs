@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Tollgate.Gateway.Forwarding;
 
 /// <summary>Thrown when a streamed request body grows past the limit.</summary>
@@ -9,7 +11,9 @@ internal sealed class RequestBodyTooLargeException(long limit)
 
 /// <summary>
 /// Passes a request body through while counting it, so a body without Content-Length (chunked)
-/// is still held to the limit without being buffered.
+/// is still held to the limit without being buffered. A malformed body always surfaces as
+/// <see cref="BadHttpRequestException"/>, the client's fault (400), never as a failure of the
+/// endpoint.
 /// </summary>
 internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
 {
@@ -23,14 +27,42 @@ internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var n = await inner.ReadAsync(buffer, cancellationToken);
+        int n;
+        try
+        {
+            n = await inner.ReadAsync(buffer, cancellationToken);
+        }
+        catch (IOException e) when (e is not BadHttpRequestException && IsMalformedBody(e))
+        {
+            throw new BadHttpRequestException(e.Message, StatusCodes.Status400BadRequest, e);
+        }
         return Count(n);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        try
+        {
+            return Count(inner.Read(buffer, offset, count));
+        }
+        catch (IOException e) when (e is not BadHttpRequestException && IsMalformedBody(e))
+        {
+            throw new BadHttpRequestException(e.Message, StatusCodes.Status400BadRequest, e);
+        }
+    }
+
+    /// <summary>
+    /// True when reading a client's body failed because the body is malformed. Kestrel reports
+    /// that as <see cref="BadHttpRequestException"/>, but for one case: a chunk size that
+    /// overflows is a plain <see cref="IOException"/> around an <see cref="OverflowException"/>
+    /// (its chunk-size parser counts with checked arithmetic). That is the client's malformed
+    /// body too, so this stream rethrows it as the same exception.
+    /// </summary>
+    internal static bool IsMalformedBody(Exception e) =>
+        e is BadHttpRequestException || (e is IOException && e.InnerException is OverflowException);
 
     private int Count(int n)
     {

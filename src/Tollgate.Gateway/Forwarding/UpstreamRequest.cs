@@ -27,6 +27,27 @@ internal sealed class UpstreamRequest(string method, Uri target)
     public void Add(string name, string value) => Headers.Add(new(name, value));
 
     /// <summary>
+    /// Why the request cannot be sent as it is, or null: a field name that is not a token, or a
+    /// value with CR, LF or NUL (typically a value mapped from the client's input, such as
+    /// <c>?a=x%0d%0aEvil:1</c>, that would otherwise start a header line of its own).
+    /// </summary>
+    public string? Problem()
+    {
+        foreach (var (name, value) in Headers)
+        {
+            if (!HeaderRules.IsFieldName(name))
+            {
+                return $"the request header name '{name}' is not a valid field name";
+            }
+            if (!HeaderRules.IsFieldValue(value))
+            {
+                return $"the request header '{name}' has a line break or NUL in its value";
+            }
+        }
+        return Upgrade is { } upgrade && !HeaderRules.IsFieldValue(upgrade) ? "the Upgrade header has a line break or NUL in its value" : null;
+    }
+
+    /// <summary>
     /// Adds a value to the field: onto its last line as a list item (<c>a, b</c>) when it is
     /// there already, so a backend that reads only one line of a field still sees both.
     /// </summary>

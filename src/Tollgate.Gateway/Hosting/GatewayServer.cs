@@ -109,8 +109,18 @@ internal sealed class GatewayServer : IAsyncDisposable
         options.ConfigureLogging?.Invoke(logging);
     }
 
+    /// <summary>
+    /// Kestrel's AppContext switch that makes a bare LF (without CR) end no request line or
+    /// header line: such a request is refused 400. RFC 9112 section 2.2 lets a server accept a
+    /// bare LF, and Kestrel does by default; a gateway refuses it so that it never reads a request
+    /// differently from a proxy in front of it that ends lines only at CR LF.
+    /// </summary>
+    private const string StrictLineEndingsSwitch = "Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators";
+
     public static async Task<GatewayServer> StartAsync(GatewayServerOptions options, CancellationToken cancellationToken = default)
     {
+        // Read by Kestrel when its options are created, so set before the host is built.
+        AppContext.SetSwitch(StrictLineEndingsSwitch, true);
         var builder = WebApplication.CreateSlimBuilder();
         ConfigureLogging(builder.Logging, options);
 

@@ -48,6 +48,10 @@ internal sealed class HttpIntegration(
             return failure!.Report(context, logger, location, settings.Uri.Text);
         }
         var upstream = CreateRequest(context, target, mapped);
+        if (forwarder.Refuse(context, upstream) is { } refused)
+        {
+            return refused;
+        }
         // The integration timeout covers the whole exchange here: the body is needed before answering.
         using var cancel = forwarder.Cancellation(settings.Timeout, context.Http.RequestAborted);
         var started = time.GetTimestamp();

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Forwarding;
@@ -19,6 +20,7 @@ internal sealed class HttpProxyIntegration(
     TimeSpan timeout,
     bool insecureSkipVerification,
     long maxRequestBodyBytes,
+    ImmutableArray<string> upgradeProtocols,
     HttpForwarder forwarder,
     ILogger logger) : IIntegration
 {
@@ -40,7 +42,7 @@ internal sealed class HttpProxyIntegration(
             }
         }
         var method = httpMethod is null or "ANY" ? context.HttpMethod : httpMethod;
-        return forwarder.ForwardAsync(context, new ForwardRequest(method, target, overrides, timeout, insecureSkipVerification, maxRequestBodyBytes));
+        return forwarder.ForwardAsync(context, new ForwardRequest(method, target, overrides, timeout, insecureSkipVerification, maxRequestBodyBytes, upgradeProtocols));
     }
 
     private Uri AppendQuery(Uri target, RequestContext context)

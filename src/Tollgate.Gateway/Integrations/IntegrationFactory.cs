@@ -46,6 +46,7 @@ internal static class IntegrationFactory
                     TimeSpan.FromMilliseconds(integration.TimeoutInMillis),
                     integration.InsecureSkipVerification,
                     maxRequestBodyBytes,
+                    c.Config.Server.UpgradeProtocols,
                     c.Services.Forwarder,
                     logger);
             }

@@ -100,4 +100,17 @@ public sealed record ServerSettings
     /// answered 503 at once. Default 1,024, Envoy's default circuit breaker.
     /// </summary>
     public int MaxConcurrentRequestsPerBackend { get; init; } = Forwarding.BackendLimiter.DefaultMaxConcurrentRequests;
+
+    /// <summary>
+    /// The protocols a client may upgrade to through an <c>HTTP_PROXY</c> integration, matched
+    /// case-insensitively against each protocol named in <c>Upgrade</c> (its version, after a
+    /// <c>/</c>, aside), as Envoy's <c>upgrade_configs</c>. Default <c>websocket</c> only. A
+    /// request that asks for anything else is forwarded as a plain request without its
+    /// <c>Upgrade</c> and <c>HTTP2-Settings</c> fields, never tunnelled; <c>h2c</c> cannot be
+    /// listed (backends are reached over HTTP/2 by ALPN only). Empty: no upgrades at all.
+    /// </summary>
+    public ImmutableArray<string> UpgradeProtocols { get; init; } = DefaultUpgradeProtocols;
+
+    /// <summary>The default of <see cref="UpgradeProtocols"/>: <c>websocket</c>.</summary>
+    public static ImmutableArray<string> DefaultUpgradeProtocols { get; } = ["websocket"];
 }

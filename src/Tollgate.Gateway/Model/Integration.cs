@@ -104,7 +104,10 @@ public sealed record Integration
 
     /// <summary>
     /// Timeout in milliseconds, 50 to 29,000 (REST) or 30,000 (HTTP APIs). Default 29,000; the
-    /// importer gives HTTP API integrations that state none AWS's HTTP API default, 30,000.
+    /// importer gives HTTP API integrations that state none AWS's HTTP API default, 30,000. It
+    /// bounds the wait for the answer's head and then, for a streamed body, each wait for the next
+    /// body bytes (an idle timeout, as nginx's <c>proxy_read_timeout</c>); an integration that
+    /// buffers the answer (HTTP with templates, Lambda) is bounded by it as a whole.
     /// </summary>
     public int TimeoutInMillis { get; init; } = DefaultTimeoutInMillis;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
+using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Responses;
 
@@ -58,9 +59,33 @@ internal sealed class RequestBody
         {
             return (null, TooLarge(max));
         }
+        byte[] buffer;
+        int length;
+        try
+        {
+            (buffer, length) = await ReadAsync(http.Request.Body, declared, max, http.RequestAborted);
+        }
+        catch (Exception e) when (LimitedReadStream.IsMalformedBody(e))
+        {
+            // A malformed chunked body (a bad or overflowing chunk size, a bare LF): the client's fault.
+            context.IntegrationError = e.Message;
+            return (null, GatewayError.Of(GatewayResponseType.DEFAULT_4XX));
+        }
+        if (length < 0)
+        {
+            return (null, TooLarge(max));
+        }
+        var body = new RequestBody(buffer, length);
+        http.Request.Body = new MemoryStream(buffer, 0, length, writable: false);
+        context.Body = body;
+        return (body, null);
+    }
+
+    /// <summary>The whole body, bounded by <paramref name="max"/>; a length of -1 when it is larger.</summary>
+    private static async ValueTask<(byte[] Buffer, int Length)> ReadAsync(Stream stream, long? declared, long max, CancellationToken aborted)
+    {
         var buffer = new byte[declared is { } d ? (int)d : ChunkSize];
         var length = 0;
-        var stream = http.Request.Body;
         while (true)
         {
             if (length == buffer.Length)
@@ -69,19 +94,19 @@ internal sealed class RequestBody
                 {
                     // Kestrel enforces Content-Length; one more read sees the end.
                     var probe = new byte[1];
-                    if (await stream.ReadAsync(probe, http.RequestAborted) == 0)
+                    if (await stream.ReadAsync(probe, aborted) == 0)
                     {
                         break;
                     }
-                    return (null, TooLarge(max));
+                    return (buffer, -1);
                 }
                 if (length >= max)
                 {
-                    return (null, TooLarge(max));
+                    return (buffer, -1);
                 }
                 Array.Resize(ref buffer, (int)Math.Min(Math.Min(max + 1, Array.MaxLength), (long)buffer.Length * 2));
             }
-            var read = await stream.ReadAsync(buffer.AsMemory(length), http.RequestAborted);
+            var read = await stream.ReadAsync(buffer.AsMemory(length), aborted);
             if (read == 0)
             {
                 break;
@@ -89,13 +114,10 @@ internal sealed class RequestBody
             length += read;
             if (length > max)
             {
-                return (null, TooLarge(max));
+                return (buffer, -1);
             }
         }
-        var body = new RequestBody(buffer, length);
-        http.Request.Body = new MemoryStream(buffer, 0, length, writable: false);
-        context.Body = body;
-        return (body, null);
+        return (buffer, length);
     }
 
     private static GatewayError TooLarge(long max) =>

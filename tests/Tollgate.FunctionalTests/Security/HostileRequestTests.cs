@@ -55,6 +55,7 @@ public sealed class HostileRequestTests : IAsyncLifetime
     [Theory]
     [InlineData("zz\r\nabc\r\n0\r\n\r\n")]                       // not a chunk size
     [InlineData("3\nabc\r\n0\r\n\r\n")]                           // a bare LF after the size
+    [InlineData("ffffffffffffffffff\r\nabc\r\n0\r\n\r\n")]        // a size that overflows 64 bits
     public async Task MalformedChunkedBody_400NotGatewayTimeout(string body)
     {
         var (status, response) = await RawHttp.SendAsync(_gateway.BaseUri.Port,
@@ -62,6 +63,47 @@ public sealed class HostileRequestTests : IAsyncLifetime
 
         Assert.Equal(400, status);
         Assert.DoesNotContain("Network error communicating with endpoint", response, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ffffffffffffffffff\r\nabc\r\n0\r\n\r\n")]
+    [InlineData("zz\r\nabc\r\n0\r\n\r\n")]
+    public async Task MalformedChunkedBody_ReadWholeForATemplate_400(string body)
+    {
+        // An HTTP integration reads the body whole (for its template) before anything is sent.
+        await using var gateway = await RunningGateway.StartAsync(Config(Api("t", "prod",
+            Resource("/t", ("POST", IntegrationModels.Http(_backend.Url + "/t", "$input.body", IntegrationModels.Response("default", 200)))))));
+
+        var (status, response) = await RawHttp.SendAsync(gateway.BaseUri.Port,
+            "POST /prod/t HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + body);
+
+        Assert.Equal(400, status);
+        Assert.EndsWith("{\"message\":\"Bad Request\"}", response, StringComparison.Ordinal);
+        Assert.Empty(_received);
+        Assert.DoesNotContain(gateway.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("GET /prod/files/a HTTP/1.1\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")]      // ends the request line
+    [InlineData("GET /prod/files/a HTTP/1.1\r\nHost: 127.0.0.1\nConnection: close\r\n\r\n")]      // ends a header line
+    [InlineData("GET /prod/files/a HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\n")]      // ends the head
+    public async Task BareLf_400(string request)
+    {
+        var (status, _) = await RawHttp.SendAsync(_gateway.BaseUri.Port, request);
+
+        Assert.Equal(400, status);
+        Assert.Empty(_received);
+    }
+
+    [Theory]
+    [InlineData("/prod/files/a#/../../admin")]
+    [InlineData("/prod/files/a#frag")]
+    public async Task RawHashInTarget_400(string target)
+    {
+        var (status, _) = await RawHttp.GetAsync(_gateway.BaseUri.Port, target);
+
+        Assert.Equal(400, status);
+        Assert.Empty(_received);
     }
 
     [Fact]

@@ -52,6 +52,7 @@ public sealed class ConfigLoaderTests : IDisposable
               listen: [ "http://0.0.0.0:8080" ]
               maxRequestBodyBytes: 1048576
               drainTimeoutSeconds: 5
+              upgradeProtocols: [ websocket, my-protocol ]
             apis:
               - name: orders
                 definition: apis/orders.json
@@ -77,6 +78,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal<string>(["http://0.0.0.0:8080"], config.Server.Listen);
         Assert.Equal(1048576, config.Server.MaxRequestBodyBytes);
         Assert.Equal(TimeSpan.FromSeconds(5), config.Server.DrainTimeout);
+        Assert.Equal<string>(["websocket", "my-protocol"], config.Server.UpgradeProtocols);
 
         Assert.Equal(["orders", "orders-copy"], config.Apis.Select(a => a.Id));
         var orders = config.Apis[0];
@@ -93,6 +95,42 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(["shop/v2", "", "beta"], domain.BasePathMappings.Select(m => m.BasePath));
 
         Assert.Equal<string>([path, Path.Combine(_directory, "apis", "orders.json")], result.SourceFiles);
+    }
+
+    [Theory]
+    [InlineData("", "websocket")]
+    [InlineData("server: { upgradeProtocols: [] }\n", "")]
+    [InlineData("server: { upgradeProtocols: [ WebSocket ] }\n", "WebSocket")]
+    public void Load_UpgradeProtocols_DefaultWebSocketOrAsListed(string server, string expected)
+    {
+        Write("orders.json", Definition);
+        var result = ConfigLoader.Load(Write("gateway.yaml", server + "apis:\n  - name: orders\n    definition: orders.json\n"), LoadOptions.Default);
+
+        Assert.Empty(Lines(result));
+        Assert.Equal(expected, string.Join(",", result.Config!.Server.UpgradeProtocols));
+    }
+
+    [Fact]
+    public void Load_UpgradeProtocolsNotTokensOrH2c_Errors()
+    {
+        Write("orders.json", Definition);
+        var path = Write("gateway.yaml", """
+            server: { upgradeProtocols: [ websocket, "web socket", "websocket/13", H2C, 7 ] }
+            apis:
+              - name: orders
+                definition: orders.json
+            """);
+        var result = ConfigLoader.Load(path, LoadOptions.Default);
+
+        Assert.Null(result.Config);
+        Assert.Equal(
+            [
+                "error: config 'gateway.yaml', server: 'server.upgradeProtocols[4]' must be a string, not a number.",
+                "error: server: upgradeProtocols: 'web socket' is not a protocol name (a token such as 'websocket').",
+                "error: server: upgradeProtocols: 'websocket/13' is not a protocol name (a token such as 'websocket').",
+                "error: server: upgradeProtocols: 'h2c' cannot be tunnelled; backends are reached over HTTP/2 by ALPN (https://) only.",
+            ],
+            Lines(result));
     }
 
     [Fact]
@@ -136,7 +174,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Null(result.Config);
         Assert.Equal(
             [
-                "error: config 'gateway.yaml', server: unknown key 'port'; expected one of listen, maxRequestBodyBytes, drainTimeoutSeconds, keepAliveTimeoutSeconds, maxConnections, maxUpgradedConnections, maxConcurrentRequestsPerBackend.",
+                "error: config 'gateway.yaml', server: unknown key 'port'; expected one of listen, maxRequestBodyBytes, drainTimeoutSeconds, keepAliveTimeoutSeconds, maxConnections, maxUpgradedConnections, maxConcurrentRequestsPerBackend, upgradeProtocols.",
                 "error: config 'gateway.yaml', apis[0].stages[0]: unknown key 'varables'; expected one of stageName, description, variables, methodSettings.",
                 "error: config 'gateway.yaml', apis[0]: unknown key 'stage'; expected one of name, definition, stages.",
                 "error: config 'gateway.yaml', domainNames[0].basePathMappings[0]: unknown key 'api'; expected one of basePath, restApiId, stage.",

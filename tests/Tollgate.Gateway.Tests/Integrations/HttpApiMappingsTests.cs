@@ -159,6 +159,7 @@ public sealed class HttpApiMappingsTests
         TimeSpan.FromSeconds(30),
         false,
         1024,
+        ServerSettings.DefaultUpgradeProtocols,
         null!,
         NullLogger.Instance);
 }

@@ -5,6 +5,7 @@ public sealed class FakeTimeProvider : TimeProvider
 {
     private readonly object _gate = new();
     private readonly List<FakeTimer> _timers = [];
+    private readonly List<(long Due, TaskCompletionSource Started)> _waiters = [];
     private DateTimeOffset _now;
     private long _ticks;
 
@@ -46,6 +47,39 @@ public sealed class FakeTimeProvider : TimeProvider
 
     public void SetUtcNow(DateTimeOffset value) => Advance(value - GetUtcNow());
 
+    /// <summary>
+    /// Completes once a timer is pending that is due exactly <paramref name="fromNow"/> after the
+    /// current time: a test that must not move the clock before the code under test has started
+    /// its timer (on another thread) waits for this first.
+    /// </summary>
+    public Task WhenTimerDue(TimeSpan fromNow)
+    {
+        lock (_gate)
+        {
+            var due = _ticks + fromNow.Ticks;
+            if (_timers.Exists(t => t.DueAt == due))
+            {
+                return Task.CompletedTask;
+            }
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((due, started));
+            return started.Task;
+        }
+    }
+
+    private void TimerStarted(long due)
+    {
+        // Called under _gate; the completions run elsewhere.
+        for (var i = _waiters.Count - 1; i >= 0; i--)
+        {
+            if (_waiters[i].Due == due)
+            {
+                _waiters[i].Started.TrySetResult();
+                _waiters.RemoveAt(i);
+            }
+        }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new FakeTimer(this, callback, state);
@@ -68,6 +102,7 @@ public sealed class FakeTimeProvider : TimeProvider
                 {
                     DueAt = owner._ticks + dueTime.Ticks;
                     owner._timers.Add(this);
+                    owner.TimerStarted(DueAt);
                 }
             }
             return true;

@@ -27,6 +27,7 @@ internal static class HttpApiIntegrations
             TimeSpan.FromMilliseconds(integration.TimeoutInMillis),
             integration.InsecureSkipVerification,
             maxRequestBodyBytes,
+            c.Config.Server.UpgradeProtocols,
             c.Services.Forwarder,
             logger);
     }

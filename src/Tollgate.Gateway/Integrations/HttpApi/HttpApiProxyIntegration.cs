@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -25,6 +26,7 @@ internal sealed class HttpApiProxyIntegration(
     TimeSpan timeout,
     bool insecureSkipVerification,
     long maxRequestBodyBytes,
+    ImmutableArray<string> upgradeProtocols,
     HttpForwarder forwarder,
     ILogger logger) : IIntegration, IForwardTransform
 {
@@ -37,7 +39,7 @@ internal sealed class HttpApiProxyIntegration(
         }
         var method = httpMethod is null or "ANY" ? context.HttpMethod : httpMethod;
         var transform = mappings.IsEmpty ? null : this;
-        return forwarder.ForwardAsync(context, new ForwardRequest(method, target, null, timeout, insecureSkipVerification, maxRequestBodyBytes, transform));
+        return forwarder.ForwardAsync(context, new ForwardRequest(method, target, null, timeout, insecureSkipVerification, maxRequestBodyBytes, upgradeProtocols, transform));
     }
 
     internal Uri? BuildTarget(RequestContext context, out TargetFailure? failure)
