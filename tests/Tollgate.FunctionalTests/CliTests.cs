@@ -80,6 +80,25 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Serve_DiskFullOnFirstStart_NamesTheDatabaseAndSqlitesReason()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("api.json", Export);
+        var data = Directory.CreateDirectory(dir.File("data")).FullName;
+        // Every write to /dev/full fails with ENOSPC: the database's first write finds the disk full.
+        Assert.True(File.Exists("/dev/full"), "this test needs /dev/full (Linux)");
+        var database = Path.Combine(data, "tollgate.db");
+        File.CreateSymbolicLink(database, "/dev/full");
+
+        var (exit, _, error) = await Cli.RunAsync("serve", "--config", path, "--listen", "http://127.0.0.1:0", "--data-dir", data);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(
+            $"{path}: not served: cannot open the usage database: cannot create the usage tables in '{database}': SQLite Error 13: 'database or disk is full'.",
+            error.Trim());
+    }
+
+    [Fact]
     public async Task Serve_CtrlC_DrainsInFlightRequestsThenExits()
     {
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Tollgate.FunctionalTests.Support;
 using Tollgate.Gateway.Integrations.Lambda;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Tests.Support;
 
 namespace Tollgate.FunctionalTests;
 
@@ -69,39 +70,152 @@ public sealed class LambdaClientTests
     }
 
     [Fact]
-    public async Task Invoke_OverMaxConcurrency_WaitsForAFreePlace()
+    public async Task Invoke_OverMaxConcurrency_SameFunctionQueuesOthersDoNotWait()
     {
         await using var lambda = await TestLambda.StartAsync();
-        var release = new TaskCompletionSource();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var busyCalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lambda.Function("busy", async _ =>
+        {
+            busyCalled.TrySetResult();
+            await release.Task;
+            return new LambdaReply("{}");
+        });
+        lambda.Function("quick", _ => new LambdaReply("{}"));
+        var clock = new FakeTimeProvider();
+        using var client = new LambdaClient(clock, NullLogger.Instance)
+        {
+            Settings = () => new LambdaSettings { MaxConcurrency = 1, MaxQueued = 1 },
+        };
+        var endpoint = new Uri(lambda.Url);
+
+        var first = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        await busyCalled.Task;
+        // The only place of 'busy' is taken: the next call waits in its queue, the one after is refused.
+        var second = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        var third = await client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        Assert.Equal((LambdaOutcome.Failed, 429, "'busy' has 1 invocation(s) in flight and 1 waiting"), (third.Outcome, third.StatusCode, third.Message));
+        Assert.Empty(third.Payload);
+        // Another function has places of its own.
+        Assert.Equal(LambdaOutcome.Ok, (await client.InvokeAsync(endpoint, "quick", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default)).Outcome);
+        Assert.False(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+
+        release.SetResult();
+        Assert.Equal(LambdaOutcome.Ok, (await first).Outcome);
+        Assert.Equal(LambdaOutcome.Ok, (await second).Outcome);
+        Assert.Equal(2, lambda.CountOf("busy"));
+    }
+
+    [Fact]
+    public async Task Invoke_QueueTimeoutRunsOut_RefusedWith429BeforeTheCallTimeout()
+    {
+        await using var lambda = await TestLambda.StartAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var busyCalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lambda.Function("busy", async _ =>
+        {
+            busyCalled.TrySetResult();
+            await release.Task;
+            return new LambdaReply("{}");
+        });
+        var clock = new FakeTimeProvider();
+        using var client = new LambdaClient(clock, NullLogger.Instance)
+        {
+            Settings = () => new LambdaSettings { MaxConcurrency = 1, MaxQueued = 5, QueueTimeout = TimeSpan.FromMilliseconds(250) },
+        };
+        var endpoint = new Uri(lambda.Url);
+        var first = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        await busyCalled.Task;
+
+        var queued = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        clock.Advance(TimeSpan.FromMilliseconds(250));
+
+        var refused = await queued;
+        Assert.Equal(LambdaOutcome.Failed, refused.Outcome);
+        Assert.Equal(429, refused.StatusCode);
+        Assert.Equal("'busy' has 1 invocation(s) in flight and none ended within the queue timeout of 250 ms", refused.Message);
+        release.SetResult();
+        Assert.Equal(LambdaOutcome.Ok, (await first).Outcome);
+        Assert.Equal(1, lambda.CountOf("busy"));
+    }
+
+    [Fact]
+    public async Task Invoke_CallTimeoutShorterThanQueueTimeout_TimesOutWhileQueued()
+    {
+        await using var lambda = await TestLambda.StartAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var busyCalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lambda.Function("busy", async _ =>
+        {
+            busyCalled.TrySetResult();
+            await release.Task;
+            return new LambdaReply("{}");
+        });
+        var clock = new FakeTimeProvider();
+        using var client = new LambdaClient(clock, NullLogger.Instance)
+        {
+            Settings = () => new LambdaSettings { MaxConcurrency = 1, QueueTimeout = TimeSpan.FromSeconds(5) },
+        };
+        var endpoint = new Uri(lambda.Url);
+        var first = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        await busyCalled.Task;
+
+        var queued = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromMilliseconds(200), null, default);
+        clock.Advance(TimeSpan.FromMilliseconds(200));
+
+        Assert.Equal(LambdaOutcome.Timeout, (await queued).Outcome);
+        release.SetResult();
+        Assert.Equal(LambdaOutcome.Ok, (await first).Outcome);
+    }
+
+    [Fact]
+    public async Task Invoke_SettingsChange_NewCallsGetTheNewLimits()
+    {
+        await using var lambda = await TestLambda.StartAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lambda.Function("busy", async _ =>
         {
             await release.Task;
             return new LambdaReply("{}");
         });
-        lambda.Function("quick", _ => new LambdaReply("{}"));
-        using var client = new LambdaClient(TimeProvider.System, NullLogger.Instance, maxConcurrency: 1);
+        var settings = new LambdaSettings { MaxConcurrency = 1, MaxQueued = 0 };
+        using var client = new LambdaClient(new FakeTimeProvider(), NullLogger.Instance) { Settings = () => settings };
         var endpoint = new Uri(lambda.Url);
-
         var first = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
-        // The only place is taken: the second call waits, and its timeout runs out while waiting.
-        var second = await client.InvokeAsync(endpoint, "quick", "{}"u8.ToArray(), TimeSpan.FromMilliseconds(200), null, default);
-        Assert.Equal(LambdaOutcome.Timeout, second.Outcome);
-        Assert.Equal(0, lambda.CountOf("quick"));
+        Assert.Equal(429, (await client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default)).StatusCode);
+
+        // As after a reload: the function is listed with a limit of its own. New calls count under
+        // the new limit; the call admitted under the old one finishes under it.
+        settings = settings with { Functions = [new LambdaFunction { Name = "arn:aws:lambda:eu-west-1:1:function:busy", MaxConcurrency = 2 }] };
+        var second = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        var third = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        Assert.Equal(429, (await client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default)).StatusCode);
+        Assert.Equal((2, 0), client.Concurrency.Statistics("busy"));
 
         release.SetResult();
         Assert.Equal(LambdaOutcome.Ok, (await first).Outcome);
-        var third = await client.InvokeAsync(endpoint, "quick", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
-        Assert.Equal(LambdaOutcome.Ok, third.Outcome);
+        Assert.Equal(LambdaOutcome.Ok, (await second).Outcome);
+        Assert.Equal(LambdaOutcome.Ok, (await third).Outcome);
     }
 
     [Fact]
-    public async Task Gateway_SizesTheLambdaClientFromConfig()
+    public async Task Gateway_LimitsComeFromTheConfigInUse()
     {
         var config = Models.Config(Models.Api("a", "prod", Models.Resource("/x", ("GET", Models.Mock("{}"))))) with
         {
-            Lambda = new LambdaSettings { Endpoint = "http://127.0.0.1:1", MaxConcurrency = 3 },
+            Lambda = new LambdaSettings
+            {
+                Endpoint = "http://127.0.0.1:1",
+                MaxConcurrency = 3,
+                MaxQueued = 4,
+                QueueTimeout = TimeSpan.FromMilliseconds(500),
+                Functions = [new LambdaFunction { Name = "auth", MaxConcurrency = 7, MaxQueued = 0 }],
+            },
         };
         await using var gateway = await RunningGateway.StartAsync(config);
-        Assert.Equal(3, gateway.Server.Services.Lambda.MaxConcurrency);
+        var settings = gateway.Server.Services.Lambda.Settings();
+        Assert.Equal(new LambdaLimits(3, 4, TimeSpan.FromMilliseconds(500)), LambdaFunctions.Limits(settings, "orders"));
+        Assert.Equal(new LambdaLimits(7, 0, TimeSpan.FromMilliseconds(500)), LambdaFunctions.Limits(settings, "arn:aws:lambda:eu-west-1:1:function:auth:live"));
     }
 }

@@ -7,8 +7,8 @@ internal static partial class ConfigLoader
 {
     /// <summary>
     /// Top-level keys of Lambda invocation:
-    /// <c>lambda: { endpoint, credentials: { accessKeyId, secretAccessKey, sessionToken }, maxConcurrency }</c>
-    /// and <c>functions: [ { name, endpoint } ]</c>.
+    /// <c>lambda: { endpoint, credentials: { accessKeyId, secretAccessKey, sessionToken }, maxConcurrency,
+    /// maxQueued, queueTimeoutMillis }</c> and <c>functions: [ { name, endpoint, maxConcurrency, maxQueued } ]</c>.
     /// </summary>
     private static GatewayConfig ReadIntegrationSections(ConfigObject file, GatewayConfig config, SectionContext context)
     {
@@ -32,30 +32,56 @@ internal static partial class ConfigLoader
                     credentials = new LambdaCredentials { AccessKeyId = id, SecretAccessKey = secret, SessionToken = token };
                 }
             }
-            var max = lambda.Integer("maxConcurrency");
-            if (max is < 1 or > 100_000)
-            {
-                lambda.Error($"'maxConcurrency' {max} must be between 1 and 100000.");
-            }
+            var max = Bounded(lambda, "maxConcurrency", 1, MaxLambdaPlaces);
+            var queued = Bounded(lambda, "maxQueued", 0, MaxLambdaPlaces);
+            var queueTimeout = Bounded(lambda, "queueTimeoutMillis", 1, 30_000);
             lambda.ReportUnknownKeys();
-            settings = settings with { Endpoint = endpoint, Credentials = credentials, MaxConcurrency = (int)(max ?? settings.MaxConcurrency) };
+            settings = settings with
+            {
+                Endpoint = endpoint,
+                Credentials = credentials,
+                MaxConcurrency = max ?? settings.MaxConcurrency,
+                MaxQueued = queued ?? settings.MaxQueued,
+                QueueTimeout = queueTimeout is { } ms ? TimeSpan.FromMilliseconds(ms) : settings.QueueTimeout,
+            };
         }
         var functions = ImmutableArray.CreateBuilder<LambdaFunction>();
         foreach (var function in file.Objects("functions"))
         {
             var name = function.String("name", required: true);
-            var endpoint = function.String("endpoint", required: true);
+            var endpoint = function.String("endpoint");
+            var max = Bounded(function, "maxConcurrency", 1, MaxLambdaPlaces);
+            var queued = Bounded(function, "maxQueued", 0, MaxLambdaPlaces);
             function.ReportUnknownKeys();
             if (endpoint is not null && !IsHttpUrl(endpoint))
             {
                 function.Error($"'endpoint' '{endpoint}' must be an absolute http or https URL.");
             }
-            if (name is not null && endpoint is not null)
+            if (name is not null)
             {
-                functions.Add(new LambdaFunction { Name = name, Endpoint = endpoint });
+                functions.Add(new LambdaFunction { Name = name, Endpoint = endpoint, MaxConcurrency = max, MaxQueued = queued });
             }
         }
         return config with { Lambda = settings with { Functions = functions.ToImmutable() } };
+    }
+
+    /// <summary>The most places in flight, or in the queue, of one Lambda function.</summary>
+    private const int MaxLambdaPlaces = 100_000;
+
+    /// <summary>An optional integer key within [min, max]; out of range is an error naming the key (and null).</summary>
+    private static int? Bounded(ConfigObject section, string key, int min, int max)
+    {
+        var value = section.Integer(key);
+        if (value is null)
+        {
+            return null;
+        }
+        if (value < min || value > max)
+        {
+            section.Error($"'{key}' {value} must be between {min} and {max}.");
+            return null;
+        }
+        return (int)value;
     }
 
     private static bool IsHttpUrl(string value) =>

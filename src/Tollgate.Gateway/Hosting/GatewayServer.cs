@@ -126,12 +126,11 @@ internal sealed class GatewayServer : IAsyncDisposable
 
         // The services outlive snapshots: a reload does not drop pooled backend connections.
         var loggerFactory = LoggerFactory.Create(b => ConfigureLogging(b, options));
-        // Read once up front: the long-lived Lambda client is sized by the config it starts with.
+        // Read once up front: the server settings (connection limits) apply from the start.
         var firstLoad = options.Source();
         var server = firstLoad.Config?.Server ?? new ServerSettings();
         var forwarder = new HttpForwarder(options.Time, loggerFactory.CreateLogger<HttpForwarder>(), server.MaxConcurrentRequestsPerBackend);
-        var lambda = new LambdaClient(options.Time, loggerFactory.CreateLogger<LambdaClient>(),
-            firstLoad.Config?.Lambda.MaxConcurrency ?? new LambdaSettings().MaxConcurrency);
+        var lambda = new LambdaClient(options.Time, loggerFactory.CreateLogger<LambdaClient>());
         UsageServices usage;
         try
         {
@@ -162,6 +161,8 @@ internal sealed class GatewayServer : IAsyncDisposable
         var snapshots = new SnapshotHolder(initial);
         // lambda.credentials: sign invocations with SigV4 in the region of the config in use.
         lambda.Signer = new LambdaSigner(options.Time, () => snapshots.Current.Config.Region).SignAsync;
+        // lambda.maxConcurrency, maxQueued, queueTimeoutMillis and functions: the limits of the config in use.
+        lambda.Settings = () => snapshots.Current.Config.Lambda;
         var reloader = new ConfigReloader(options.Source, snapshots, services, options.ReloadDebounce);
 
         var listen = options.Listen.Count > 0 ? options.Listen

@@ -19,7 +19,11 @@ internal sealed class SqliteUsageStore : IUsageStore, IDisposable
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
 
-    /// <summary>Opens (creating if needed) the database file and its directory.</summary>
+    /// <summary>
+    /// Opens (creating if needed) the database file, its directory and its tables. A database that
+    /// cannot be opened or given its tables (a full disk, a read-only or broken file) throws a
+    /// <see cref="SqliteException"/> naming the file and SQLite's own reason, with its error codes.
+    /// </summary>
     public SqliteUsageStore(string databasePath)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
@@ -32,11 +36,30 @@ internal sealed class SqliteUsageStore : IUsageStore, IDisposable
             Pooling = false,
         };
         _connection = new SqliteConnection(builder.ToString());
-        _connection.Open();
-        Execute("""
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = NORMAL;
-            PRAGMA busy_timeout = 5000;
+        try
+        {
+            _connection.Open();
+            CreateSchema();
+        }
+        catch (SqliteException e)
+        {
+            _connection.Dispose();
+            throw new SqliteException($"cannot create the usage tables in '{full}': {e.Message}", e.SqliteErrorCode, e.SqliteExtendedErrorCode);
+        }
+    }
+
+    /// <summary>
+    /// One statement at a time, so that the first failure is the one reported (a later statement
+    /// would only complain that the table before it is missing).
+    /// </summary>
+    private void CreateSchema()
+    {
+        string[] statements =
+        [
+            "PRAGMA journal_mode = WAL;",
+            "PRAGMA synchronous = NORMAL;",
+            "PRAGMA busy_timeout = 5000;",
+            """
             CREATE TABLE IF NOT EXISTS usage (
                 key_id  TEXT    NOT NULL,
                 plan_id TEXT    NOT NULL,
@@ -44,13 +67,20 @@ internal sealed class SqliteUsageStore : IUsageStore, IDisposable
                 used    INTEGER NOT NULL,
                 PRIMARY KEY (key_id, plan_id, day)
             ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS usage_by_plan_day ON usage (plan_id, day);
+            """,
+            "CREATE INDEX IF NOT EXISTS usage_by_plan_day ON usage (plan_id, day);",
+            """
             CREATE TABLE IF NOT EXISTS usage_plan (
                 plan_id   TEXT PRIMARY KEY,
                 first_day TEXT NOT NULL
             ) WITHOUT ROWID;
-            PRAGMA user_version = 1;
-            """);
+            """,
+            "PRAGMA user_version = 1;",
+        ];
+        foreach (var statement in statements)
+        {
+            Execute(statement);
+        }
     }
 
     /// <summary>The journal mode in force (<c>wal</c>), for start-up diagnostics and tests.</summary>

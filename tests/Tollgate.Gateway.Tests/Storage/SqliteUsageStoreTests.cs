@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Tollgate.Gateway.Storage;
 
 namespace Tollgate.Gateway.Tests.Storage;
@@ -48,5 +49,33 @@ public sealed class SqliteUsageStoreTests
         using var reopened = new SqliteUsageStore(dir.File("u.db"));
         Assert.Equal(Day1, reopened.GetOrAddPlanStart("p1", Day1.AddDays(40)));
         Assert.Equal(Day1.AddDays(40), reopened.GetOrAddPlanStart("p2", Day1.AddDays(40)));
+    }
+
+    [Fact]
+    public void Constructor_DiskFullOnFirstStart_ErrorNamesTheFileAndSqlitesReason()
+    {
+        // Every write to /dev/full fails with ENOSPC: the first start on a full disk, for real.
+        Assert.True(File.Exists("/dev/full"), "this test needs /dev/full (Linux)");
+        using var dir = new TempDirectory();
+        var path = dir.File("tollgate.db");
+        File.CreateSymbolicLink(path, "/dev/full");
+
+        var error = Assert.Throws<SqliteException>(() => new SqliteUsageStore(path));
+
+        Assert.Equal(13, error.SqliteErrorCode);
+        Assert.Equal($"cannot create the usage tables in '{path}': SQLite Error 13: 'database or disk is full'.", error.Message);
+    }
+
+    [Fact]
+    public void Constructor_FileIsNotADatabase_ErrorNamesTheFileAndSqlitesReason()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("tollgate.db");
+        File.WriteAllText(path, new string('x', 4096));
+
+        var error = Assert.Throws<SqliteException>(() => new SqliteUsageStore(path));
+
+        Assert.Equal(26, error.SqliteErrorCode);
+        Assert.Equal($"cannot create the usage tables in '{path}': SQLite Error 26: 'file is not a database'.", error.Message);
     }
 }

@@ -26,23 +26,27 @@ internal readonly record struct LambdaResult(LambdaOutcome Outcome, int StatusCo
 
 /// <summary>
 /// Calls functions through the Lambda Invoke API on pooled connections, with a timeout per call
-/// and a bound on calls in flight. Long-lived: shared by every snapshot.
+/// and a concurrency limit per function (<see cref="LambdaConcurrency"/>). Long-lived: shared by
+/// every snapshot; the limits are read from <see cref="Settings"/>, the config in use, at each call.
 /// </summary>
 internal sealed class LambdaClient : IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static readonly LambdaSettings Defaults = new();
+
+    /// <summary>The status of a call refused by the concurrency limit: Lambda's own for a throttled invocation.</summary>
+    internal const int TooManyRequests = 429;
 
     private readonly HttpMessageInvoker _http;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _inFlight;
+    private readonly LambdaConcurrency _concurrency;
 
-    public LambdaClient(TimeProvider time, ILogger logger, int maxConcurrency = 256)
+    public LambdaClient(TimeProvider time, ILogger logger, int maxFunctions = LambdaConcurrency.DefaultMaxFunctions)
     {
         _time = time;
         _logger = logger;
-        MaxConcurrency = Math.Max(1, maxConcurrency);
-        _inFlight = new SemaphoreSlim(MaxConcurrency);
+        _concurrency = new LambdaConcurrency(time, maxFunctions);
         _http = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -53,8 +57,14 @@ internal sealed class LambdaClient : IDisposable
         });
     }
 
-    /// <summary>How many invocations may be in flight at once; more wait for a free place.</summary>
-    public int MaxConcurrency { get; }
+    /// <summary>
+    /// The Lambda settings in use (the current snapshot's), read at each call for the function's
+    /// concurrency limits. Default: the defaults of <see cref="LambdaSettings"/>.
+    /// </summary>
+    public Func<LambdaSettings> Settings { get; set; } = static () => Defaults;
+
+    /// <summary>The per-function limiters (for statistics and tests).</summary>
+    public LambdaConcurrency Concurrency => _concurrency;
 
     /// <summary>
     /// Signs an invocation before it is sent (SigV4 for service <c>lambda</c>) when credentials are
@@ -62,16 +72,26 @@ internal sealed class LambdaClient : IDisposable
     /// </summary>
     public Func<HttpRequestMessage, byte[], LambdaCredentials, ValueTask>? Signer { get; set; }
 
+    /// <summary>
+    /// Invokes <paramref name="function"/> once a place among its concurrency limit is free. A call
+    /// refused by the limit (queue full, or no place within the queue timeout) does not reach the
+    /// function: it ends <see cref="LambdaOutcome.Failed"/> with status 429, as when Lambda itself
+    /// throttles (<c>TooManyRequestsException</c>), and callers answer it the same way.
+    /// </summary>
     public async ValueTask<LambdaResult> InvokeAsync(
         Uri endpoint, string function, byte[] payload, TimeSpan timeout, LambdaCredentials? credentials, CancellationToken cancellationToken)
     {
         using var timeoutSource = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
-        var entered = false;
+        var slot = default(LambdaSlot);
         try
         {
-            await _inFlight.WaitAsync(linked.Token);
-            entered = true;
+            (slot, var refusal) = await _concurrency.EnterAsync(function, LambdaFunctions.Limits(Settings(), function), linked.Token);
+            if (refusal is not null)
+            {
+                // The caller logs it, with the request id.
+                return new LambdaResult(LambdaOutcome.Failed, TooManyRequests, [], null, refusal);
+            }
             var target = new Uri(endpoint, $"2015-03-31/functions/{Uri.EscapeDataString(function)}/invocations");
             using var request = new HttpRequestMessage(HttpMethod.Post, target)
             {
@@ -109,16 +129,13 @@ internal sealed class LambdaClient : IDisposable
         }
         finally
         {
-            if (entered)
-            {
-                _inFlight.Release();
-            }
+            slot.Dispose();
         }
     }
 
     public void Dispose()
     {
         _http.Dispose();
-        _inFlight.Dispose();
+        _concurrency.Dispose();
     }
 }

@@ -44,16 +44,7 @@ internal static class LambdaFunctions
     public static Uri? Endpoint(LambdaSettings settings, string function, out string? problem)
     {
         problem = null;
-        string? endpoint = null;
-        foreach (var entry in settings.Functions)
-        {
-            if (string.Equals(entry.Name, function, StringComparison.Ordinal) || string.Equals(NameOf(entry.Name), NameOf(function), StringComparison.Ordinal))
-            {
-                endpoint = entry.Endpoint;
-                break;
-            }
-        }
-        endpoint ??= settings.Endpoint;
+        var endpoint = Find(settings, function)?.Endpoint ?? settings.Endpoint;
         if (endpoint is null)
         {
             problem = $"no Lambda endpoint for function '{function}': set lambda.endpoint or list it under functions";
@@ -67,8 +58,32 @@ internal static class LambdaFunctions
         return uri;
     }
 
+    /// <summary>The concurrency limits of a function: its own where listed, else the shared ones.</summary>
+    public static LambdaLimits Limits(LambdaSettings settings, string function)
+    {
+        var entry = Find(settings, function);
+        return new LambdaLimits(
+            Math.Max(1, entry?.MaxConcurrency ?? settings.MaxConcurrency),
+            Math.Max(0, entry?.MaxQueued ?? settings.MaxQueued),
+            settings.QueueTimeout > TimeSpan.Zero ? settings.QueueTimeout : TimeSpan.FromMilliseconds(1));
+    }
+
+    /// <summary>The <c>functions</c> entry for a function, by its ARN or its short name; null when it is not listed.</summary>
+    public static LambdaFunction? Find(LambdaSettings settings, string function)
+    {
+        var name = ShortName(function);
+        foreach (var entry in settings.Functions)
+        {
+            if (string.Equals(entry.Name, function, StringComparison.Ordinal) || ShortName(entry.Name).SequenceEqual(name))
+            {
+                return entry;
+            }
+        }
+        return null;
+    }
+
     /// <summary>The short name of a function ARN (<c>arn:aws:lambda:r:a:function:name[:qualifier]</c>), or the value itself.</summary>
-    public static string NameOf(string function)
+    private static ReadOnlySpan<char> ShortName(string function)
     {
         const string Marker = ":function:";
         var at = function.IndexOf(Marker, StringComparison.Ordinal);
@@ -76,8 +91,8 @@ internal static class LambdaFunctions
         {
             return function;
         }
-        var name = function[(at + Marker.Length)..];
-        var qualifier = name.IndexOf(':', StringComparison.Ordinal);
+        var name = function.AsSpan(at + Marker.Length);
+        var qualifier = name.IndexOf(':');
         return qualifier < 0 ? name : name[..qualifier];
     }
 }

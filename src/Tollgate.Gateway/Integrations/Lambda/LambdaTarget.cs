@@ -55,8 +55,10 @@ internal sealed class LambdaTarget
 
     /// <summary>
     /// Invokes the function and records <c>$context.integration.*</c>. The error is set when the
-    /// call did not reach a function result: 504 on timeout, 500 when the Invoke API refused it,
-    /// 504 <c>INTEGRATION_FAILURE</c> when it could not be reached.
+    /// call did not reach a function result: 504 on timeout, 500 when the Invoke API refused it or
+    /// the function's concurrency limit did (status 429, as a throttle by Lambda; API Gateway
+    /// answers both with 500 <c>Internal server error</c>), 504 <c>INTEGRATION_FAILURE</c> when it
+    /// could not be reached.
     /// </summary>
     public async ValueTask<(LambdaResult Result, GatewayError? Error)> InvokeAsync(RequestContext context, byte[] payload)
     {

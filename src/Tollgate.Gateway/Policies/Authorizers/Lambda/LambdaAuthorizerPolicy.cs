@@ -48,7 +48,8 @@ internal sealed record LambdaAuthorizerSettings
 /// returned policy evaluated for <c>execute-api:Invoke</c> on the method (route) ARN, or an HTTP
 /// API simple response's <c>isAuthorized</c> taken (403 on deny), and the authorizer's context
 /// passed on. A function that fails with <c>Unauthorized</c> gives 401; any other failure (error,
-/// timeout, unreachable function, bad output) gives 500 AUTHORIZER_CONFIGURATION_ERROR: REST
+/// timeout, unreachable function, bad output, a call refused by the function's concurrency limit)
+/// gives 500 AUTHORIZER_CONFIGURATION_ERROR: REST
 /// renders <c>{"message": null}</c>, as API Gateway answers, and HTTP APIs
 /// <c>{"message":"Internal Server Error"}</c> (<see cref="HttpApiErrors"/>).
 /// </summary>
