@@ -44,6 +44,25 @@ public sealed class LambdaClientTests
         Assert.Equal(LambdaOutcome.Timeout, slow.Outcome);
     }
 
+    [Fact]
+    public async Task Invoke_AnswerOverTenMegabytes_FailsWithoutReadingItAll()
+    {
+        await using var lambda = await TestLambda.StartAsync();
+        var big = "\"" + new string('x', LambdaClient.MaxResponseBytes) + "\"";
+        lambda.Function("huge", _ => new LambdaReply(big));
+        lambda.Function("fits", _ => new LambdaReply("\"" + new string('x', LambdaClient.MaxResponseBytes - 2) + "\""));
+        using var client = new LambdaClient(TimeProvider.System, NullLogger.Instance);
+        var endpoint = new Uri(lambda.Url);
+
+        var huge = await client.InvokeAsync(endpoint, "huge", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        Assert.Equal(LambdaOutcome.Failed, huge.Outcome);
+        Assert.Equal($"the Lambda answer is larger than {LambdaClient.MaxResponseBytes} bytes", huge.Message);
+
+        var fits = await client.InvokeAsync(endpoint, "fits", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        Assert.Equal(LambdaOutcome.Ok, fits.Outcome);
+        Assert.Equal(LambdaClient.MaxResponseBytes, fits.Payload.Length);
+    }
+
     [Theory]
     [InlineData("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:auth/invocations", "arn:aws:lambda:eu-west-1:123456789012:function:auth")]
     [InlineData("arn:aws:lambda:eu-west-1:123456789012:function:auth:live", "arn:aws:lambda:eu-west-1:123456789012:function:auth:live")]

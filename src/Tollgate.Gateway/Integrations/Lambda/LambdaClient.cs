@@ -104,7 +104,7 @@ internal sealed class LambdaClient : IDisposable
                 await signer(request, payload, credentials);
             }
             using var response = await _http.SendAsync(request, linked.Token);
-            var body = await response.Content.ReadAsByteArrayAsync(linked.Token);
+            var body = await ReadBoundedAsync(response.Content, linked.Token);
             var status = (int)response.StatusCode;
             if (response.StatusCode != HttpStatusCode.OK)
             {
@@ -131,6 +131,40 @@ internal sealed class LambdaClient : IDisposable
         {
             slot.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The largest answer read back from the Invoke API: 10 MB, API Gateway's payload limit (Lambda
+    /// itself answers at most 6 MB). A larger one fails the call rather than filling memory.
+    /// </summary>
+    public const int MaxResponseBytes = 10 * 1024 * 1024;
+
+    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > MaxResponseBytes)
+        {
+            throw new HttpRequestException($"the Lambda answer is larger than {MaxResponseBytes} bytes");
+        }
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > MaxResponseBytes)
+                {
+                    throw new HttpRequestException($"the Lambda answer is larger than {MaxResponseBytes} bytes");
+                }
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
+        return buffer.ToArray();
     }
 
     public void Dispose()
