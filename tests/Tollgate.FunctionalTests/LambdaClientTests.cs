@@ -114,6 +114,7 @@ public sealed class LambdaClientTests
         var second = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
         var third = await client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
         Assert.Equal((LambdaOutcome.Failed, 429, "'busy' has 1 invocation(s) in flight and 1 waiting"), (third.Outcome, third.StatusCode, third.Message));
+        Assert.True(third.Throttled);
         Assert.Empty(third.Payload);
         // Another function has places of its own.
         Assert.Equal(LambdaOutcome.Ok, (await client.InvokeAsync(endpoint, "quick", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default)).Outcome);

@@ -93,8 +93,11 @@ public sealed class LambdaConcurrencyTests
             Assert.Equal("acme", Header(await EchoAsync(response), "X-Tenant"));
         }
         Assert.Equal(4, lambda.CountOf(FunctionArn));
+        // Six refusals, one log line (the clock stands still): a flood of them is not a flood of lines.
+        Assert.Single(gateway.Logs.Lines, l => l.Contains("throttled since the last report", StringComparison.Ordinal));
         Assert.Contains(gateway.Logs.Lines, l => l.Contains(
-            "authorizer 'auth': Failed: '" + FunctionArn + "' has 2 invocation(s) in flight and 2 waiting.", StringComparison.Ordinal));
+            "1 Lambda call(s) throttled since the last report (429, answered 500); the latest: '" + FunctionArn + "': '" + FunctionArn + "' has 2 invocation(s) in flight and 2 waiting.", StringComparison.Ordinal));
+        Assert.DoesNotContain(gateway.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -22,7 +22,15 @@ internal enum LambdaOutcome
 }
 
 /// <summary>The result of one invocation.</summary>
-internal readonly record struct LambdaResult(LambdaOutcome Outcome, int StatusCode, byte[] Payload, string? FunctionError, string? Message);
+internal readonly record struct LambdaResult(LambdaOutcome Outcome, int StatusCode, byte[] Payload, string? FunctionError, string? Message)
+{
+    /// <summary>
+    /// Refused as throttled (429), by the function's concurrency limit here or by Lambda itself.
+    /// The client has logged it already, at most once a second, so that a flood of refusals is
+    /// not also a flood of log lines; callers log it only at debug level.
+    /// </summary>
+    public bool Throttled => Outcome == LambdaOutcome.Failed && StatusCode == LambdaClient.TooManyRequests;
+}
 
 /// <summary>
 /// Calls functions through the Lambda Invoke API on pooled connections, with a timeout per call
@@ -41,6 +49,8 @@ internal sealed class LambdaClient : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LambdaConcurrency _concurrency;
+    private long _lastThrottleReport = long.MinValue;
+    private int _throttledSinceReport;
 
     public LambdaClient(TimeProvider time, ILogger logger, int maxFunctions = LambdaConcurrency.DefaultMaxFunctions)
     {
@@ -89,7 +99,7 @@ internal sealed class LambdaClient : IDisposable
             (slot, var refusal) = await _concurrency.EnterAsync(function, LambdaFunctions.Limits(Settings(), function), linked.Token);
             if (refusal is not null)
             {
-                // The caller logs it, with the request id.
+                ReportThrottled(function, refusal);
                 return new LambdaResult(LambdaOutcome.Failed, TooManyRequests, [], null, refusal);
             }
             var target = new Uri(endpoint, $"2015-03-31/functions/{Uri.EscapeDataString(function)}/invocations");
@@ -109,7 +119,14 @@ internal sealed class LambdaClient : IDisposable
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 var message = $"the Lambda Invoke API answered {status} for '{function}'";
-                _logger.LogWarning("{Message}: {Body}", message, System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 512))));
+                if (status == TooManyRequests)
+                {
+                    ReportThrottled(function, message);
+                }
+                else
+                {
+                    _logger.LogWarning("{Message}: {Body}", message, System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 512))));
+                }
                 return new LambdaResult(LambdaOutcome.Failed, status, body, null, message);
             }
             if (response.Headers.TryGetValues("X-Amz-Function-Error", out var errors))
@@ -130,6 +147,20 @@ internal sealed class LambdaClient : IDisposable
         finally
         {
             slot.Dispose();
+        }
+    }
+
+    /// <summary>Logs throttled calls at most once a second, with how many there were since the last line.</summary>
+    private void ReportThrottled(string function, string message)
+    {
+        Interlocked.Increment(ref _throttledSinceReport);
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastThrottleReport);
+        if ((last == long.MinValue || _time.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(1))
+            && Interlocked.CompareExchange(ref _lastThrottleReport, now, last) == last)
+        {
+            _logger.LogWarning("{Count} Lambda call(s) throttled since the last report (429, answered 500); the latest: '{Function}': {Message}.",
+                Interlocked.Exchange(ref _throttledSinceReport, 0), function, message);
         }
     }
 

@@ -82,7 +82,8 @@ internal sealed class LambdaTarget
                 return (result, GatewayError.Of(GatewayResponseType.INTEGRATION_TIMEOUT));
             case LambdaOutcome.Failed:
                 context.IntegrationError = result.Message;
-                _logger.LogError("{RequestId} {Location}: Lambda invocation failed: {Message}.", context.RequestId, _location, result.Message);
+                _logger.Log(result.Throttled ? LogLevel.Debug : LogLevel.Error,
+                    "{RequestId} {Location}: Lambda invocation failed: {Message}.", context.RequestId, _location, result.Message);
                 return (result, result.StatusCode == 0
                     ? GatewayError.Of(GatewayResponseType.INTEGRATION_FAILURE)
                     : GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR));

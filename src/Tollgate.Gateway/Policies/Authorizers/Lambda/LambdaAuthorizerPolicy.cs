@@ -115,7 +115,8 @@ internal sealed class LambdaAuthorizerPolicy(
                 logger.LogError("{RequestId} authorizer '{Authorizer}': '{Function}' failed ({Kind}): {Message}.", context.RequestId, settings.Name, settings.Function, result.FunctionError, message);
                 return ConfigurationError;
             default:
-                logger.LogError("{RequestId} authorizer '{Authorizer}': {Outcome}: {Message}.", context.RequestId, settings.Name, result.Outcome, result.Message);
+                logger.Log(result.Throttled ? LogLevel.Debug : LogLevel.Error,
+                    "{RequestId} authorizer '{Authorizer}': {Outcome}: {Message}.", context.RequestId, settings.Name, result.Outcome, result.Message);
                 return ConfigurationError;
         }
     }
