@@ -13,7 +13,11 @@ namespace Tollgate.Gateway.Templates.Engine;
 /// </summary>
 internal static class TemplateJson
 {
-    /// <summary>The value of <paramref name="element"/>; what it copies (a string) is charged to <paramref name="budget"/>.</summary>
+    /// <summary>
+    /// The value of <paramref name="element"/>; what it copies (a string) is charged to
+    /// <paramref name="budget"/>. The value itself is charged by whoever holds it (a level of
+    /// a collection, a list of JSONPath matches).
+    /// </summary>
     public static TemplateValue ToTemplateValue(JsonElement element, RenderBudget budget)
     {
         switch (element.ValueKind)
@@ -29,10 +33,8 @@ internal static class TemplateJson
             case JsonValueKind.False:
                 return TemplateValue.False;
             case JsonValueKind.Object:
-                budget.Charge(RenderBudget.NodeBytes);
                 return TemplateValue.From(new TemplateMap(element, budget));
             case JsonValueKind.Array:
-                budget.Charge(RenderBudget.NodeBytes);
                 return TemplateValue.From(new TemplateList(element, budget));
             default:
                 return TemplateValue.Null;
