@@ -51,6 +51,7 @@ public sealed class ConfigLoaderTests : IDisposable
             server:
               listen: [ "http://0.0.0.0:8080" ]
               maxRequestBodyBytes: 1048576
+              maxTemplateMemoryBytes: 33554432
               drainTimeoutSeconds: 5
             apis:
               - name: orders
@@ -76,6 +77,7 @@ public sealed class ConfigLoaderTests : IDisposable
         var config = result.Config!;
         Assert.Equal<string>(["http://0.0.0.0:8080"], config.Server.Listen);
         Assert.Equal(1048576, config.Server.MaxRequestBodyBytes);
+        Assert.Equal(33554432, config.Server.MaxTemplateMemoryBytes);
         Assert.Equal(TimeSpan.FromSeconds(5), config.Server.DrainTimeout);
 
         Assert.Equal(["orders", "orders-copy"], config.Apis.Select(a => a.Id));
@@ -136,7 +138,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Null(result.Config);
         Assert.Equal(
             [
-                "error: config 'gateway.yaml', server: unknown key 'port'; expected one of listen, maxRequestBodyBytes, drainTimeoutSeconds.",
+                "error: config 'gateway.yaml', server: unknown key 'port'; expected one of listen, maxRequestBodyBytes, maxTemplateMemoryBytes, drainTimeoutSeconds.",
                 "error: config 'gateway.yaml', apis[0].stages[0]: unknown key 'varables'; expected one of stageName, description, variables, methodSettings.",
                 "error: config 'gateway.yaml', apis[0]: unknown key 'stage'; expected one of name, definition, stages.",
                 "error: config 'gateway.yaml', domainNames[0].basePathMappings[0]: unknown key 'api'; expected one of basePath, restApiId, stage.",
