@@ -12,12 +12,17 @@ namespace Tollgate.Benchmarks;
 /// template rendered over the body's UTF-8, the output encoded to UTF-8. The body itself (read
 /// by the gateway before any render) is not counted.
 /// </summary>
-/// <remarks>Usage: <c>template-memory [--mb 10] [--budget BYTES] [--template "$input.json('$')"]...</c>.</remarks>
+/// <remarks>
+/// Usage: <c>template-memory [--mb 10] [--budget BYTES] [--template "$input.json('$')"]...</c>;
+/// with <c>--concurrent N</c>, N renders of the first template at once and the memory the
+/// process keeps afterwards.
+/// </remarks>
 internal static class TemplateMemoryCommand
 {
     public static int Run(string[] args)
     {
         var megabytes = 10;
+        var concurrent = 0;
         var budget = RenderBudget.DefaultLimit;
         var templates = new List<string>();
         for (var i = 0; i + 1 < args.Length; i += 2)
@@ -26,6 +31,7 @@ internal static class TemplateMemoryCommand
             {
                 case "--mb": megabytes = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--template": templates.Add(args[i + 1]); break;
+                case "--concurrent": concurrent = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--budget": budget = long.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
@@ -36,6 +42,10 @@ internal static class TemplateMemoryCommand
         }
         var body = Body(megabytes * 1024 * 1024);
         Console.WriteLine($"body: {body.Length:N0} bytes");
+        if (concurrent > 0)
+        {
+            return Concurrent(templates[0], body, budget, concurrent);
+        }
         foreach (var text in templates)
         {
             var template = VelocityTemplate.Parse(text, NullReferenceRendering.Empty).Template!;
@@ -51,6 +61,43 @@ internal static class TemplateMemoryCommand
             }
         }
         return 0;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> renders at once, then what the process keeps: the GC heap's
+    /// size and committed memory and the working set, before and after a full blocking collection.
+    /// </summary>
+    private static int Concurrent(string text, byte[] body, long budget, int count)
+    {
+        var template = VelocityTemplate.Parse(text, NullReferenceRendering.Empty).Template!;
+        GC.Collect();
+        Report("idle");
+        var threads = new Thread[count];
+        var errors = new string?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var at = i;
+            threads[i] = new Thread(() => errors[at] = Render(template, body, budget).Error);
+            threads[i].Start();
+        }
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+        Console.WriteLine($"{count} x {text}: {errors.Count(e => e is null)} rendered, {errors.Count(e => e is not null)} refused");
+        Report("after the renders");
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        Report("after a full GC");
+        return 0;
+    }
+
+    private static void Report(string when)
+    {
+        var info = GC.GetGCMemoryInfo();
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        Console.WriteLine($"  {when,-18}: heap live {info.HeapSizeBytes / 1048576.0,7:F0} MiB, committed {info.TotalCommittedBytes / 1048576.0,7:F0} MiB, working set {process.WorkingSet64 / 1048576.0,7:F0} MiB, peak {process.PeakWorkingSet64 / 1048576.0,7:F0} MiB");
     }
 
     private static (int Length, string? Error) Render(VelocityTemplate template, byte[] body, long budget)
