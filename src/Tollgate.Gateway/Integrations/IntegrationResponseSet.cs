@@ -7,7 +7,6 @@ using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Templates;
 using Tollgate.Gateway.Templates.ApiGateway;
-using Tollgate.Gateway.Templates.Engine;
 using Tollgate.Gateway.Templates.JsonPath;
 
 namespace Tollgate.Gateway.Integrations;
@@ -191,7 +190,7 @@ internal sealed class ResponseHeaderSource
         {
             JsonValueKind.String => selected.GetString(),
             JsonValueKind.Null => null,
-            _ => JsonValues.ToCompactString(selected, new RenderBudget(long.MaxValue)),
+            _ => JsonValues.ToCompactString(selected),
         };
     }
 }

@@ -79,17 +79,20 @@ internal static class JsonValues
     /// </summary>
     public static string ToCompactString(JsonElement element, RenderBudget budget) => ToCompactString(element, null, budget);
 
+    /// <summary>Compact JSON of <paramref name="element"/> outside a render (a response header mapping): no budget, no cap but the string's.</summary>
+    public static string ToCompactString(JsonElement element) => ToCompactString(element, null, null);
+
     /// <summary>The JSON array of <paramref name="matches"/>, made as <see cref="ToCompactString(JsonElement, RenderBudget)"/> makes one value.</summary>
     public static string ToCompactString(List<JsonElement> matches, RenderBudget budget) => ToCompactString(default, matches, budget);
 
-    private static string ToCompactString(JsonElement single, List<JsonElement>? matches, RenderBudget budget)
+    private static string ToCompactString(JsonElement single, List<JsonElement>? matches, RenderBudget? budget)
     {
-        var measure = new CompactWriter(default, measuring: true);
+        var measure = new CompactWriter(default, measuring: true, budget is null ? Array.MaxLength : TemplateRenderer.MaxStringLength);
         Write(ref measure, single, matches);
-        budget.ChargeText(measure.Length);
+        budget?.ChargeText(measure.Length);
         return string.Create((int)measure.Length, (single, matches), static (span, state) =>
         {
-            var writer = new CompactWriter(span, measuring: false);
+            var writer = new CompactWriter(span, measuring: false, span.Length);
             Write(ref writer, state.single, state.matches);
         });
     }
@@ -173,7 +176,7 @@ internal static class JsonValues
     }
 
     /// <summary>Counts the characters of compact JSON, or writes them into a string made to that size.</summary>
-    private ref struct CompactWriter(Span<char> destination, bool measuring)
+    private ref struct CompactWriter(Span<char> destination, bool measuring, long maxLength)
     {
         private readonly Span<char> _destination = destination;
 
@@ -182,9 +185,9 @@ internal static class JsonValues
         /// <summary>A result longer than a template string may be is refused while it is measured.</summary>
         public readonly void CheckLength()
         {
-            if (measuring && Length > TemplateRenderer.MaxStringLength)
+            if (measuring && Length > maxLength)
             {
-                throw new TemplateRuntimeException($"A JSONPath result is longer than {TemplateRenderer.MaxStringLength} characters.");
+                throw new TemplateRuntimeException($"A JSONPath result is longer than {maxLength} characters.");
             }
         }
 
