@@ -36,6 +36,23 @@ public sealed class TemplateMemoryTests
     }
 
     [Fact]
+    public async Task ResponseTemplateDeepScanOfLargeBackendAnswer_OverBudget_500()
+    {
+        await using var backend = await TestBackend.StartAsync(async http =>
+        {
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync(LargeBody);
+        });
+        var integration = Http(backend.Url + "/orders", null, Response("default", 200, "$input.json('$..*')")) with { HttpMethod = "GET" };
+        await using var gateway = await RunningGateway.StartAsync(Config(SingleMethodApi("/orders", "GET", integration)));
+
+        using var response = await gateway.Client.GetAsync("/prod/orders");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("{\"message\":\"Internal server error\"}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task LargeBodyThroughInputJson_WithinBudget_SentCompactAndWhole()
     {
         await using var backend = await StartBackendAsync();
