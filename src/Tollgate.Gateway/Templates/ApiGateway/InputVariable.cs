@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Tollgate.Gateway.Templates.Engine;
 using Tollgate.Gateway.Templates.JsonPath;
 
@@ -208,11 +209,18 @@ internal sealed class InputVariable : ITemplateObject, IDisposable
             _parsed = true;
             if (!_utf8.Span.Trim(" \t\r\n\v\f"u8).IsEmpty)
             {
-                var indexBytes = JsonValues.IndexSize(_utf8.Span);
+                var utf8 = _utf8;
+                if (!Utf8.IsValid(utf8.Span))
+                {
+                    // Invalid sequences read as U+FFFD, as in the body's text (the parser would refuse them only when read).
+                    Budget.Charge(utf8.Length);
+                    utf8 = Encoding.UTF8.GetBytes(Text);
+                }
+                var indexBytes = JsonValues.IndexSize(utf8.Span);
                 if (indexBytes >= 0)
                 {
                     Budget.Charge(indexBytes);
-                    _document = JsonValues.ParseDocument(_utf8);
+                    _document = JsonValues.ParseDocument(utf8);
                     _pooled = indexBytes <= PooledIndexBytes;
                     _root = _document.RootElement;
                 }

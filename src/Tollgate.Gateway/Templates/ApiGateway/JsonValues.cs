@@ -1,8 +1,8 @@
-using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Tollgate.Gateway.Templates.Engine;
 
 namespace Tollgate.Gateway.Templates.ApiGateway;
@@ -47,13 +47,23 @@ internal static class JsonValues
         JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = MaxDepth });
 
     /// <summary>Parses JSON text into a value that owns its memory (no dispose); false when it is not JSON.</summary>
-    public static bool TryParse(string text, out JsonElement element)
+    public static bool TryParse(string text, out JsonElement element) => TryParse(Encoding.UTF8.GetBytes(text), out element);
+
+    /// <summary>
+    /// Parses UTF-8 JSON into a value that owns a copy of it and its index (no dispose, nothing
+    /// kept in a pool: a large text is the garbage collector's once the value is); false when it
+    /// is not one JSON value.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8, out JsonElement element)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        if (!Utf8.IsValid(utf8))
+        {
+            // Invalid sequences read as U+FFFD, as in the text (the parser would refuse them only when read).
+            return TryParse(Encoding.UTF8.GetString(utf8), out element);
+        }
         try
         {
-            var length = Encoding.UTF8.GetBytes(text, buffer);
-            var reader = new Utf8JsonReader(buffer.AsSpan(0, length), new JsonReaderOptions { MaxDepth = MaxDepth });
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
             if (JsonElement.TryParseValue(ref reader, out var parsed) && parsed is { } value && !reader.Read())
             {
                 element = value;
@@ -62,10 +72,6 @@ internal static class JsonValues
         }
         catch (JsonException)
         {
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
         element = default;
         return false;
