@@ -15,6 +15,10 @@ public static class Program
         {
             return ScaleCommand.Run(args[1..]);
         }
+        if (args.Length > 0 && args[0] == "template-memory")
+        {
+            return TemplateMemoryCommand.Run(args[1..]);
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

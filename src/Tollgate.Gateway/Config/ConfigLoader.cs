@@ -155,6 +155,10 @@ internal static partial class ConfigLoader
         {
             settings = settings with { MaxRequestBodyBytes = max };
         }
+        if (server.Integer("maxTemplateMemoryBytes") is { } templateMemory)
+        {
+            settings = settings with { MaxTemplateMemoryBytes = templateMemory };
+        }
         if (server.Integer("drainTimeoutSeconds") is { } drain)
         {
             if (drain < 0 || drain > int.MaxValue)

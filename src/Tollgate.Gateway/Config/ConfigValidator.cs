@@ -40,6 +40,10 @@ internal static partial class ConfigValidator
         {
             diagnostics.Error("server", $"maxRequestBodyBytes must be positive, not {server.MaxRequestBodyBytes}.");
         }
+        if (server.MaxTemplateMemoryBytes <= 0)
+        {
+            diagnostics.Error("server", $"maxTemplateMemoryBytes must be positive, not {server.MaxTemplateMemoryBytes}.");
+        }
         if (server.DrainTimeout < TimeSpan.Zero)
         {
             diagnostics.Error("server", "drainTimeoutSeconds must be 0 or more.");

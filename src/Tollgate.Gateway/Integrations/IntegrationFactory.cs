@@ -27,8 +27,8 @@ internal static class IntegrationFactory
         {
             case IntegrationType.Mock:
                 return new MockIntegration(
-                    RequestMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger),
-                    ResponseMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger, hasIntegrationResponse: false),
+                    RequestMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger, c.Config.Server.MaxTemplateMemoryBytes),
+                    ResponseMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger, c.Config.Server.MaxTemplateMemoryBytes, hasIntegrationResponse: false),
                     c.Location,
                     logger);
             case IntegrationType.HttpProxy:
@@ -65,8 +65,8 @@ internal static class IntegrationFactory
                     ? new NotServedIntegration(c.Location, "no Lambda endpoint", logger)
                     : new LambdaIntegration(
                         target,
-                        RequestMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger),
-                        ResponseMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger, hasIntegrationResponse: true),
+                        RequestMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger, c.Config.Server.MaxTemplateMemoryBytes),
+                        ResponseMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger, c.Config.Server.MaxTemplateMemoryBytes, hasIntegrationResponse: true),
                         c.Location,
                         logger);
         }
@@ -112,8 +112,8 @@ internal static class IntegrationFactory
             c.Api.Id);
         return new HttpIntegration(
             settings,
-            RequestMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger),
-            ResponseMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger, hasIntegrationResponse: true),
+            RequestMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger, c.Config.Server.MaxTemplateMemoryBytes),
+            ResponseMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger, c.Config.Server.MaxTemplateMemoryBytes, hasIntegrationResponse: true),
             c.Services.Forwarder,
             c.Services.Time,
             c.Location,

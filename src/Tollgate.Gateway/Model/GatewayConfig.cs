@@ -76,6 +76,15 @@ public sealed record ServerSettings
     /// </summary>
     public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
 
+    /// <summary>
+    /// Memory one mapping-template render may materialise, in bytes: the parsed body, the
+    /// JSONPath results it copies, the strings it builds and its output (two bytes a
+    /// character). Beyond it the request answers 500 <c>Internal server error</c>, as any
+    /// failed template does. Default 100 MiB, ten times API Gateway's 10 MB payload limit: a
+    /// 10 MB body passes through <c>$input.json('$')</c> (about six times its size) within it.
+    /// </summary>
+    public long MaxTemplateMemoryBytes { get; init; } = Templates.Engine.RenderBudget.DefaultLimit;
+
     /// <summary>How long a shutdown waits for requests in flight to finish. Default 30 s.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

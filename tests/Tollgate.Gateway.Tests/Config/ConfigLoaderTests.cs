@@ -51,6 +51,7 @@ public sealed class ConfigLoaderTests : IDisposable
             server:
               listen: [ "http://0.0.0.0:8080" ]
               maxRequestBodyBytes: 1048576
+              maxTemplateMemoryBytes: 33554432
               drainTimeoutSeconds: 5
               upgradeProtocols: [ websocket, my-protocol ]
             apis:
@@ -77,6 +78,7 @@ public sealed class ConfigLoaderTests : IDisposable
         var config = result.Config!;
         Assert.Equal<string>(["http://0.0.0.0:8080"], config.Server.Listen);
         Assert.Equal(1048576, config.Server.MaxRequestBodyBytes);
+        Assert.Equal(33554432, config.Server.MaxTemplateMemoryBytes);
         Assert.Equal(TimeSpan.FromSeconds(5), config.Server.DrainTimeout);
         Assert.Equal<string>(["websocket", "my-protocol"], config.Server.UpgradeProtocols);
 
@@ -174,7 +176,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Null(result.Config);
         Assert.Equal(
             [
-                "error: config 'gateway.yaml', server: unknown key 'port'; expected one of listen, maxRequestBodyBytes, drainTimeoutSeconds, keepAliveTimeoutSeconds, maxConnections, maxUpgradedConnections, maxConcurrentRequestsPerBackend, upgradeProtocols.",
+                "error: config 'gateway.yaml', server: unknown key 'port'; expected one of listen, maxRequestBodyBytes, maxTemplateMemoryBytes, drainTimeoutSeconds, keepAliveTimeoutSeconds, maxConnections, maxUpgradedConnections, maxConcurrentRequestsPerBackend, upgradeProtocols.",
                 "error: config 'gateway.yaml', apis[0].stages[0]: unknown key 'varables'; expected one of stageName, description, variables, methodSettings.",
                 "error: config 'gateway.yaml', apis[0]: unknown key 'stage'; expected one of name, definition, stages.",
                 "error: config 'gateway.yaml', domainNames[0].basePathMappings[0]: unknown key 'api'; expected one of basePath, restApiId, stage.",

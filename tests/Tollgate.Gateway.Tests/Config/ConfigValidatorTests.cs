@@ -146,10 +146,11 @@ public sealed class ConfigValidatorTests
         Assert.Equal(
             [
                 "error: server: maxRequestBodyBytes must be positive, not 0.",
+                "error: server: maxTemplateMemoryBytes must be positive, not -1.",
                 "error: server: listen 'tcp://0.0.0.0:80' is not an http:// or https:// URL.",
                 "error: server: listen '0.0.0.0:8080' is not an http:// or https:// URL.",
             ],
-            Validate(new GatewayConfig { Server = new ServerSettings { MaxRequestBodyBytes = 0, Listen = ["http://0.0.0.0:8080", "tcp://0.0.0.0:80", "0.0.0.0:8080"] } }));
+            Validate(new GatewayConfig { Server = new ServerSettings { MaxRequestBodyBytes = 0, MaxTemplateMemoryBytes = -1, Listen = ["http://0.0.0.0:8080", "tcp://0.0.0.0:80", "0.0.0.0:8080"] } }));
 
     [Fact]
     public void Validate_UndefinedAuthorizerValidatorAndModel_ErrorsNameMethod()

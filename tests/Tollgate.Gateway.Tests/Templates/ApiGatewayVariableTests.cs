@@ -35,6 +35,20 @@ public sealed class ApiGatewayVariableTests
     public void InputPath_Path_GivesTemplateObject(string template, string expected) =>
         Assert.Equal(expected, RenderApi(template, Pets));
 
+    [Theory]
+    [InlineData("$input.path('$.a')", "x\uFFFDy")]
+    [InlineData("$input.json('$.a')", "\"x\uFFFDy\"")]
+    [InlineData("$input.json('$')", "{\"a\":\"x\uFFFDy\",\"x\uFFFDy\":1}")]
+    [InlineData("$input.path('$')", "{a=x\uFFFDy, x\uFFFDy=1}")]
+    public void InputOfInvalidUtf8_ReadsReplacementCharacter(string template, string expected)
+    {
+        // {"a":"x\xFFy","x\xFFy":1}: the invalid byte reads as U+FFFD, in a value and in a name, as in the body's text.
+        byte[] body = [.. "{\"a\":\"x"u8, 0xFF, .. "y\",\"x"u8, 0xFF, .. "y\":1}"u8];
+        using var input = new InputVariable(body, RenderBudget.Default());
+
+        Assert.Equal(expected, Render(template, new ApiGatewayScope(input)));
+    }
+
     [Fact]
     public void InputBody_IsRawText() =>
         Assert.Equal("{ \"a\" : 1 }", RenderApi("$input.body", "{ \"a\" : 1 }"));

@@ -68,6 +68,6 @@ public sealed class GoldenTemplateTests
             return null;
         }
         Assert.True(JsonValues.TryParse(node.ToJsonString(), out var element));
-        return JsonValues.ToTemplateValue(element).AsMap;
+        return TemplateJson.ToTemplateValue(element, RenderBudget.Default()).AsMap;
     }
 }

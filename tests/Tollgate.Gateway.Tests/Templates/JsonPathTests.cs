@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tollgate.Gateway.Templates.ApiGateway;
+using Tollgate.Gateway.Templates.Engine;
 using Tollgate.Gateway.Templates.JsonPath;
 
 namespace Tollgate.Gateway.Tests.Templates;
@@ -28,7 +29,7 @@ public sealed class JsonPathTests
         Assert.True(compiled is not null, error);
         var results = new List<JsonElement>();
         compiled.Evaluate(root, results);
-        return string.Join(" | ", results.Select(JsonValues.ToCompactString));
+        return string.Join(" | ", results.Select(e => JsonValues.ToCompactString(e, RenderBudget.Default())));
     }
 
     [Theory]

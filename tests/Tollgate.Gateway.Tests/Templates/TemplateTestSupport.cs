@@ -12,6 +12,8 @@ internal sealed class DictionaryScope(Dictionary<string, TemplateValue>? variabl
 
     public int Lookups { get; private set; }
 
+    public RenderBudget Budget { get; init; } = RenderBudget.Default();
+
     public bool TryGetRoot(string name, out TemplateValue value)
     {
         Lookups++;

@@ -49,7 +49,7 @@ internal sealed class IntegrationResult(int status, byte[] body, string? content
             if (!_parsed)
             {
                 _parsed = true;
-                if (Body.Length > 0 && JsonValues.TryParse(Text, out var root))
+                if (Body.Length > 0 && JsonValues.TryParse(Body, out var root))
                 {
                     _json = root;
                 }

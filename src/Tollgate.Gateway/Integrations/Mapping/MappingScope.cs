@@ -7,13 +7,17 @@ namespace Tollgate.Gateway.Integrations.Mapping;
 
 /// <summary>
 /// The root variables of one render against one request: <c>$input</c> (over
-/// <paramref name="body"/>: the request body for request templates, the integration's response
-/// body for response templates), <c>$context</c>, <c>$stageVariables</c> and <c>$util</c>. Each is
-/// built on first use, so a template that reads only <c>$input.body</c> builds nothing else.
+/// <paramref name="body"/>, UTF-8: the request body for request templates, the integration's
+/// response body for response templates), <c>$context</c>, <c>$stageVariables</c> and
+/// <c>$util</c>. Each is built on first use, so a template that reads only <c>$input.body</c>
+/// builds nothing else. What the render materialises is charged to <see cref="Budget"/>;
+/// dispose the scope once the render and its overrides have been read, to give the parsed
+/// body's pooled memory back.
 /// </summary>
-internal sealed class MappingScope(RequestContext context, string body) : ITemplateScope
+internal sealed class MappingScope(RequestContext context, ReadOnlyMemory<byte> body, long budgetBytes) : ITemplateScope, IDisposable
 {
     private InputVariable? _input;
+    private UtilVariable? _util;
     private ContextVariable? _context;
     private TemplateMap? _stageVariables;
     private TemplateMap? _requestOverride;
@@ -23,13 +27,15 @@ internal sealed class MappingScope(RequestContext context, string body) : ITempl
 
     public TemplateMap ResponseOverride => _responseOverride ??= NewOverride(request: false);
 
+    public RenderBudget Budget { get; } = new(budgetBytes);
+
     public bool TryGetRoot(string name, out TemplateValue value)
     {
         switch (name)
         {
             case "input":
                 value = TemplateValue.From(_input ??= new InputVariable(
-                    body, RequestView.Path(context), RequestView.Query(context.Http.Request.Query), RequestView.Headers(context.Http.Request.Headers)));
+                    body, Budget, RequestView.Path(context), RequestView.Query(context.Http.Request.Query), RequestView.Headers(context.Http.Request.Headers)));
                 return true;
             case "context":
                 value = TemplateValue.From(_context ??= new ContextVariable(context, this));
@@ -38,7 +44,7 @@ internal sealed class MappingScope(RequestContext context, string body) : ITempl
                 value = TemplateValue.From(_stageVariables ??= TemplateMap.FromStrings(context.Stage?.Variables));
                 return true;
             case "util":
-                value = TemplateValue.From(UtilVariable.Instance);
+                value = TemplateValue.From(_util ??= new UtilVariable(Budget));
                 return true;
             default:
                 value = TemplateValue.Null;
@@ -70,6 +76,8 @@ internal sealed class MappingScope(RequestContext context, string body) : ITempl
         }
         return new OverrideValues(Strings(map, "header"), null, null, status is >= 100 and <= 599 ? status : null);
     }
+
+    public void Dispose() => _input?.Dispose();
 
     private static TemplateMap NewOverride(bool request)
     {

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Immutable;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -28,11 +29,13 @@ internal sealed class RequestMapping
     private readonly ImmutableArray<string> _binaryMediaTypes;
     private readonly string _location;
     private readonly ILogger _logger;
+    private readonly long _budgetBytes;
 
     private RequestMapping(
         (string, VelocityTemplate)[] templates, PassthroughBehavior passthrough, ContentHandling? contentHandling,
-        ImmutableArray<string> binaryMediaTypes, string location, ILogger logger)
+        ImmutableArray<string> binaryMediaTypes, string location, ILogger logger, long budgetBytes)
     {
+        _budgetBytes = budgetBytes;
         _templates = templates;
         _passthrough = passthrough;
         _contentHandling = contentHandling;
@@ -43,9 +46,10 @@ internal sealed class RequestMapping
 
     public bool HasTemplates => _templates.Length > 0;
 
-    public static RequestMapping Compile(Integration integration, Api api, string location, DiagnosticBag diagnostics, ILogger logger) =>
+    /// <summary>Compiles the templates; <c>budgetBytes</c> is what one render may materialise (<see cref="ServerSettings.MaxTemplateMemoryBytes"/>).</summary>
+    public static RequestMapping Compile(Integration integration, Api api, string location, DiagnosticBag diagnostics, ILogger logger, long budgetBytes) =>
         new(MappingTemplates.Compile(integration.RequestTemplates, location, "request template", diagnostics),
-            integration.PassthroughBehavior, integration.ContentHandling, api.BinaryMediaTypes, location, logger);
+            integration.PassthroughBehavior, integration.ContentHandling, api.BinaryMediaTypes, location, logger, budgetBytes);
 
     /// <summary>
     /// Maps the request: the chosen template rendered, or the body passed through, or 415
@@ -76,14 +80,14 @@ internal sealed class RequestMapping
         if (chosen is { } entry)
         {
             // A binary payload reaches a template base64-encoded when CONVERT_TO_TEXT asks for it.
-            var text = binary && _contentHandling == ContentHandling.ConvertToText ? Convert.ToBase64String(body.Span) : body.Text;
-            var scope = new MappingScope(context, text);
+            var input = binary && _contentHandling == ContentHandling.ConvertToText ? Base64Utf8(body.Span) : body.Bytes;
+            using var scope = new MappingScope(context, input, _budgetBytes);
             var rendered = MappingTemplates.Render(entry.Template, scope, context, _logger, _location, $"request template '{entry.ContentType}'");
             if (rendered is null)
             {
                 return (null, MappingTemplates.RenderFailed);
             }
-            payload = Encoding.UTF8.GetBytes(rendered);
+            payload = rendered;
             payloadType = entry.ContentType;
             overrides = scope.RequestOverrides();
         }
@@ -114,6 +118,13 @@ internal sealed class RequestMapping
         PassthroughBehavior.WhenNoTemplates => _templates.Length > 0,
         _ => false,
     };
+
+    private static byte[] Base64Utf8(ReadOnlySpan<byte> data)
+    {
+        var encoded = new byte[Base64.GetMaxEncodedToUtf8Length(data.Length)];
+        Base64.EncodeToUtf8(data, encoded, out _, out var written);
+        return written == encoded.Length ? encoded : encoded[..written];
+    }
 
     internal static bool TryDecodeBase64(ReadOnlySpan<byte> text, out byte[] decoded)
     {

@@ -18,10 +18,11 @@ namespace Tollgate.Gateway.Integrations.Mapping;
 /// body passes through and the content type is <c>application/json</c> unless a header mapping
 /// sets it, as in API Gateway.
 /// </summary>
-internal sealed class ResponseMapping(IntegrationResponseSet responses, ImmutableArray<string> binaryMediaTypes, string location, ILogger logger)
+internal sealed class ResponseMapping(IntegrationResponseSet responses, ImmutableArray<string> binaryMediaTypes, string location, ILogger logger, long budgetBytes)
 {
-    public static ResponseMapping Compile(Integration integration, Api api, string location, DiagnosticBag diagnostics, ILogger logger, bool hasIntegrationResponse) =>
-        new(IntegrationResponseSet.Compile(integration.Responses, location, diagnostics, hasIntegrationResponse), api.BinaryMediaTypes, location, logger);
+    /// <summary>Compiles the templates; <c>budgetBytes</c> is what one render may materialise (<see cref="ServerSettings.MaxTemplateMemoryBytes"/>).</summary>
+    public static ResponseMapping Compile(Integration integration, Api api, string location, DiagnosticBag diagnostics, ILogger logger, long budgetBytes, bool hasIntegrationResponse) =>
+        new(IntegrationResponseSet.Compile(integration.Responses, location, diagnostics, hasIntegrationResponse), api.BinaryMediaTypes, location, logger, budgetBytes);
 
     /// <summary>Writes the method response for <paramref name="result"/>, the entry chosen by matching <paramref name="selector"/>.</summary>
     public async ValueTask<GatewayError?> WriteAsync(RequestContext context, IntegrationResult result, string selector)
@@ -41,13 +42,13 @@ internal sealed class ResponseMapping(IntegrationResponseSet responses, Immutabl
         var chosen = TemplateSelection.ByAccept(request.Headers.Accept.ToString(), entry.Templates);
         if (chosen is { } template)
         {
-            var scope = new MappingScope(context, result.Text);
+            using var scope = new MappingScope(context, result.Body, budgetBytes);
             var rendered = MappingTemplates.Render(template.Template, scope, context, logger, location, $"response template '{template.ContentType}'");
             if (rendered is null)
             {
                 return MappingTemplates.RenderFailed;
             }
-            body = Encoding.UTF8.GetBytes(rendered);
+            body = rendered;
             contentType = template.ContentType;
             overrides = scope.ResponseOverrides();
             if (entry.ContentHandling == ContentHandling.ConvertToBinary && !TryDecode(ref body))

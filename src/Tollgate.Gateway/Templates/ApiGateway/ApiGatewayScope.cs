@@ -12,6 +12,8 @@ namespace Tollgate.Gateway.Templates.ApiGateway;
 /// </summary>
 internal sealed class ApiGatewayScope : ITemplateScope
 {
+    private UtilVariable? _util;
+
     public ApiGatewayScope(InputVariable input, TemplateMap? context = null, TemplateMap? stageVariables = null)
     {
         Input = input;
@@ -26,6 +28,9 @@ internal sealed class ApiGatewayScope : ITemplateScope
 
     public InputVariable Input { get; }
 
+    /// <summary>The budget of <see cref="Input"/>: one render's.</summary>
+    public RenderBudget Budget => Input.Budget;
+
     public TemplateMap Context { get; }
 
     public TemplateMap StageVariables { get; }
@@ -38,7 +43,7 @@ internal sealed class ApiGatewayScope : ITemplateScope
                 value = TemplateValue.From(Input);
                 return true;
             case "util":
-                value = TemplateValue.From(UtilVariable.Instance);
+                value = TemplateValue.From(_util ??= new UtilVariable(Budget));
                 return true;
             case "context":
                 value = TemplateValue.From(Context);

@@ -7,16 +7,11 @@ namespace Tollgate.Gateway.Templates.ApiGateway;
 /// <summary>
 /// <c>$util</c>: <c>escapeJavaScript</c>, <c>parseJson</c>, <c>urlEncode</c>, <c>urlDecode</c>,
 /// <c>base64Encode</c>, <c>base64Decode</c>. Stateless; one instance serves every request.
-/// A null argument gives null, as the Java methods do.
+/// A null argument gives null, as the Java methods do. What a call makes (a string, a parsed
+/// document) is charged to the render's budget, so one instance serves one render.
 /// </summary>
-internal sealed class UtilVariable : ITemplateObject
+internal sealed class UtilVariable(RenderBudget budget) : ITemplateObject
 {
-    public static readonly UtilVariable Instance = new();
-
-    private UtilVariable()
-    {
-    }
-
     public bool TryGetProperty(string name, out TemplateValue value)
     {
         value = TemplateValue.Null;
@@ -51,12 +46,16 @@ internal sealed class UtilVariable : ITemplateObject
         result = name switch
         {
             "escapeJavaScript" => TemplateValue.From(EscapeJavaScript(text)),
-            "parseJson" => ParseJson(text),
+            "parseJson" => ParseJson(text, budget),
             "urlEncode" => TemplateValue.From(UrlEncode(text)),
             "urlDecode" => TemplateValue.From(UrlDecode(text)),
             "base64Encode" => TemplateValue.From(Convert.ToBase64String(Encoding.UTF8.GetBytes(text))),
             _ => TemplateValue.From(Base64Decode(text)),
         };
+        if (result.IsString)
+        {
+            budget.ChargeText(result.AsString.Length);
+        }
         return true;
     }
 
@@ -112,13 +111,15 @@ internal sealed class UtilVariable : ITemplateObject
         return sb.ToString();
     }
 
-    private static TemplateValue ParseJson(string text)
+    /// <summary>The parsed value owns a copy of the text as UTF-8 and its index: charged as twice the text's length.</summary>
+    private static TemplateValue ParseJson(string text, RenderBudget budget)
     {
+        budget.Charge(2L * text.Length);
         if (!JsonValues.TryParse(text, out var element))
         {
             throw new TemplateRuntimeException("$util.parseJson: the argument is not valid JSON.");
         }
-        return JsonValues.ToTemplateValue(element);
+        return TemplateJson.ToTemplateValue(element, budget);
     }
 
     /// <summary>Java's <c>URLEncoder.encode(s, "UTF-8")</c>: letters, digits and <c>.-*_</c> stay, space is <c>+</c>.</summary>

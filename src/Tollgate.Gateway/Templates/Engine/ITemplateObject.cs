@@ -27,6 +27,9 @@ internal interface ITemplateObject
 internal interface ITemplateScope
 {
     bool TryGetRoot(string name, out TemplateValue value);
+
+    /// <summary>The memory budget of the render; the host objects of the scope charge what they materialise to it.</summary>
+    RenderBudget Budget { get; }
 }
 
 /// <summary>A failure while rendering, reported as an error result rather than thrown out of Render.</summary>

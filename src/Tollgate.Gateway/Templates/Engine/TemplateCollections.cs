@@ -1,23 +1,45 @@
+using System.Text.Json;
+
 namespace Tollgate.Gateway.Templates.Engine;
 
 /// <summary>
 /// A mutable list (Java <c>ArrayList</c>). Lists that came from JSON (<c>$input.path</c>,
 /// <c>$util.parseJson</c>) render as compact JSON, as json-smart's <c>JSONArray</c> does in API
-/// Gateway; lists built in a template render as Java's <c>[a, b]</c>.
+/// Gateway; lists built in a template render as Java's <c>[a, b]</c>. A list read from a JSON
+/// array refers to it and makes its items on first use (<see cref="TemplateJson"/>).
 /// </summary>
 internal sealed class TemplateList
 {
+    private List<TemplateValue>? _items;
+    private readonly JsonElement _json;
+    private readonly RenderBudget? _budget;
+
     public TemplateList(bool fromJson = false, int capacity = 0)
     {
         FromJson = fromJson;
-        Items = new List<TemplateValue>(capacity);
+        _items = new List<TemplateValue>(capacity);
     }
 
-    public List<TemplateValue> Items { get; }
+    /// <summary>A list over a JSON array; its items are made, and charged to <paramref name="budget"/>, on first use.</summary>
+    public TemplateList(JsonElement array, RenderBudget budget)
+    {
+        FromJson = true;
+        _json = array;
+        _budget = budget;
+    }
+
+    public List<TemplateValue> Items => _items ??= TemplateJson.Items(_json, _budget!);
 
     public bool FromJson { get; }
 
-    public int Count => Items.Count;
+    public int Count => _items?.Count ?? _json.GetArrayLength();
+
+    /// <summary>The JSON array this list still stands for unchanged (nothing has read its items yet).</summary>
+    public bool TryGetJson(out JsonElement array)
+    {
+        array = _json;
+        return _items is null;
+    }
 
     public TemplateValue this[int index] => Items[index];
 
@@ -75,39 +97,55 @@ internal sealed class TemplateList
 /// <summary>An insertion-ordered map with string keys (Java <c>LinkedHashMap</c>).</summary>
 internal sealed class TemplateMap
 {
-    private readonly OrderedDictionary<string, TemplateValue> _items;
+    private OrderedDictionary<string, TemplateValue>? _entries;
+    private readonly JsonElement _json;
+    private readonly RenderBudget? _budget;
 
-    public TemplateMap(int capacity = 0) => _items = new OrderedDictionary<string, TemplateValue>(capacity, StringComparer.Ordinal);
+    public TemplateMap(int capacity = 0) => _entries = new OrderedDictionary<string, TemplateValue>(capacity, StringComparer.Ordinal);
 
-    public int Count => _items.Count;
+    /// <summary>A map over a JSON object; its entries are made, and charged to <paramref name="budget"/>, on first use.</summary>
+    public TemplateMap(JsonElement json, RenderBudget budget)
+    {
+        _json = json;
+        _budget = budget;
+    }
 
-    public OrderedDictionary<string, TemplateValue> Items => _items;
+    public int Count => Items.Count;
 
-    public bool TryGet(string key, out TemplateValue value) => _items.TryGetValue(key, out value);
+    public OrderedDictionary<string, TemplateValue> Items => _entries ??= TemplateJson.Entries(_json, _budget!);
 
-    public TemplateValue Get(string key) => _items.TryGetValue(key, out var value) ? value : TemplateValue.Null;
+    /// <summary>The JSON object this map still stands for unchanged (nothing has read its entries yet).</summary>
+    public bool TryGetJson(out JsonElement json)
+    {
+        json = _json;
+        return _entries is null;
+    }
 
-    public bool ContainsKey(string key) => _items.ContainsKey(key);
+    public bool TryGet(string key, out TemplateValue value) => Items.TryGetValue(key, out value);
+
+    public TemplateValue Get(string key) => Items.TryGetValue(key, out var value) ? value : TemplateValue.Null;
+
+    public bool ContainsKey(string key) => Items.ContainsKey(key);
 
     /// <summary>Java <c>put</c>: returns the previous value or null.</summary>
     public TemplateValue Put(string key, TemplateValue value)
     {
-        _items.TryGetValue(key, out var previous);
-        _items[key] = value;
+        Items.TryGetValue(key, out var previous);
+        Items[key] = value;
         return previous;
     }
 
-    public TemplateValue Remove(string key) => _items.Remove(key, out var previous) ? previous : TemplateValue.Null;
+    public TemplateValue Remove(string key) => Items.Remove(key, out var previous) ? previous : TemplateValue.Null;
 
     /// <summary>Returns the map stored under <paramref name="key"/>, adding an empty one if absent.</summary>
     public TemplateMap GetOrAddMap(string key)
     {
-        if (_items.TryGetValue(key, out var value) && value.Kind == TemplateValueKind.Map)
+        if (Items.TryGetValue(key, out var value) && value.Kind == TemplateValueKind.Map)
         {
             return value.AsMap;
         }
         var map = new TemplateMap();
-        _items[key] = TemplateValue.From(map);
+        Items[key] = TemplateValue.From(map);
         return map;
     }
 
@@ -118,7 +156,7 @@ internal sealed class TemplateMap
         {
             foreach (var (key, value) in items)
             {
-                map._items[key] = TemplateValue.From(value);
+                map.Items[key] = TemplateValue.From(value);
             }
         }
         return map;
@@ -130,13 +168,13 @@ internal sealed class TemplateMap
         {
             return true;
         }
-        if (_items.Count != other._items.Count)
+        if (Items.Count != other.Items.Count)
         {
             return false;
         }
-        foreach (var (key, value) in _items)
+        foreach (var (key, value) in Items)
         {
-            if (!other._items.TryGetValue(key, out var otherValue) || !value.Equals(otherValue))
+            if (!other.Items.TryGetValue(key, out var otherValue) || !value.Equals(otherValue))
             {
                 return false;
             }

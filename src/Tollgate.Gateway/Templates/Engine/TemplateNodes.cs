@@ -20,6 +20,7 @@ internal abstract class TemplateNode
         for (var i = 0; i < block.Length; i++)
         {
             var flow = block[i].Render(renderer);
+            renderer.CheckOutput();
             if (flow != RenderFlow.Normal)
             {
                 return flow;

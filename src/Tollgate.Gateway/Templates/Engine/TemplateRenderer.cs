@@ -24,6 +24,8 @@ internal sealed class TemplateRenderer
     private readonly bool[] _resolved;
     private readonly ITemplateScope _scope;
     private readonly List<StringBuilder> _scratch = [];
+    private readonly StringBuilder _root;
+    private long _outputCharged;
     private TemplateValue[] _args = new TemplateValue[8];
     private int _argTop;
     private int _iterations;
@@ -35,6 +37,8 @@ internal sealed class TemplateRenderer
         _slots = new TemplateValue[slotNames.Length];
         _resolved = new bool[slotNames.Length];
         _scope = scope;
+        _root = output;
+        _outputCharged = output.Length;
         Output = output;
         NullAsEmpty = nullAsEmpty;
     }
@@ -42,6 +46,8 @@ internal sealed class TemplateRenderer
     public StringBuilder Output { get; private set; }
 
     public bool NullAsEmpty { get; }
+
+    public RenderBudget Budget => _scope.Budget;
 
     public TemplateValue GetSlot(int slot)
     {
@@ -73,9 +79,23 @@ internal sealed class TemplateRenderer
         {
             throw new TemplateRuntimeException($"The template ran more than {MaxTotalIterations} loop iterations.");
         }
-        if (Output.Length > MaxStringLength)
+    }
+
+    /// <summary>
+    /// After every statement: the builder being written stays within <see cref="MaxStringLength"/>,
+    /// and what the output grew by is charged to the budget.
+    /// </summary>
+    public void CheckOutput()
+    {
+        var length = Output.Length;
+        if (length > MaxStringLength)
         {
             throw new TemplateRuntimeException($"The template output is longer than {MaxStringLength} characters.");
+        }
+        if (ReferenceEquals(Output, _root) && length > _outputCharged)
+        {
+            Budget.ChargeText(length - _outputCharged);
+            _outputCharged = length;
         }
     }
 
@@ -221,6 +241,7 @@ internal sealed class TemplateRenderer
                 parts[i].Render(this);
             }
             CheckStringLength(sb.Length);
+            Budget.ChargeText(sb.Length);
             return sb.ToString();
         }
         finally

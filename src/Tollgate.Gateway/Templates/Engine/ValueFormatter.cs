@@ -77,6 +77,11 @@ internal static class ValueFormatter
 
     private static void WriteMap(StringBuilder output, TemplateMap map)
     {
+        if (map.TryGetJson(out var json))
+        {
+            TemplateJson.WriteJava(output, json);
+            return;
+        }
         output.Append('{');
         var first = true;
         foreach (var (key, item) in map.Items)
@@ -107,6 +112,12 @@ internal static class ValueFormatter
             case TemplateValueKind.Integer:
             case TemplateValueKind.Double:
                 Write(output, value);
+                break;
+            case TemplateValueKind.List when value.AsList.TryGetJson(out var array):
+                TemplateJson.WriteJson(output, array);
+                break;
+            case TemplateValueKind.Map when value.AsMap.TryGetJson(out var json):
+                TemplateJson.WriteJson(output, json);
                 break;
             case TemplateValueKind.List:
                 output.Append('[');

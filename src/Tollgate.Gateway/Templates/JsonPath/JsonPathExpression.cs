@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Tollgate.Gateway.Templates.Engine;
 
 namespace Tollgate.Gateway.Templates.JsonPath;
 
@@ -59,8 +60,11 @@ internal sealed class JsonPathExpression
         }
     }
 
-    /// <summary>Adds every match, in document order, to <paramref name="results"/>.</summary>
-    public void Evaluate(JsonElement root, List<JsonElement> results)
+    /// <summary>
+    /// Adds every match, in document order, to <paramref name="results"/>; every node listed on
+    /// the way is charged to <paramref name="budget"/>.
+    /// </summary>
+    public void Evaluate(JsonElement root, List<JsonElement> results, RenderBudget? budget = null)
     {
         if (IsDefinite)
         {
@@ -70,12 +74,13 @@ internal sealed class JsonPathExpression
             }
             return;
         }
-        var current = new List<JsonElement> { root };
-        var next = new List<JsonElement>();
+        var current = new JsonPathMatches(budget);
+        current.Add(root);
+        var next = new JsonPathMatches(budget);
         foreach (var selector in _selectors)
         {
             next.Clear();
-            foreach (var node in current)
+            foreach (var node in current.Items)
             {
                 selector.Select(node, root, next);
             }
@@ -85,7 +90,8 @@ internal sealed class JsonPathExpression
                 break;
             }
         }
-        results.AddRange(current);
+        budget?.Charge((long)current.Count * JsonPathMatches.EntryBytes);
+        results.AddRange(current.Items);
     }
 
     /// <summary>The single node of a definite path, without allocating.</summary>
@@ -131,12 +137,13 @@ internal sealed class JsonPathExpression
             return true;
         }
         // The rest is indefinite: evaluate it fully and take the first match.
-        var matches = new List<JsonElement> { current };
-        var next = new List<JsonElement>();
+        var matches = new JsonPathMatches(null);
+        matches.Add(current);
+        var next = new JsonPathMatches(null);
         for (; i < selectors.Length && matches.Count > 0; i++)
         {
             next.Clear();
-            foreach (var item in matches)
+            foreach (var item in matches.Items)
             {
                 selectors[i].Select(item, root, next);
             }
@@ -144,7 +151,7 @@ internal sealed class JsonPathExpression
         }
         if (matches.Count > 0)
         {
-            result = matches[0];
+            result = matches.Items[0];
             return true;
         }
         result = default;

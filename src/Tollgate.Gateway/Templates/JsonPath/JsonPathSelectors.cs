@@ -1,6 +1,30 @@
 using System.Text.Json;
+using Tollgate.Gateway.Templates.Engine;
 
 namespace Tollgate.Gateway.Templates.JsonPath;
+
+/// <summary>
+/// The nodes a step selects, references into the document (no copies). Each one is charged to
+/// the render's budget as it is added, so a path such as <c>$..*..*</c> over a large document
+/// stops at the budget rather than after it has listed millions of nodes.
+/// </summary>
+internal sealed class JsonPathMatches(RenderBudget? budget)
+{
+    /// <summary>What one entry of the list costs: a <see cref="JsonElement"/> and the list's spare room.</summary>
+    public const int EntryBytes = 32;
+
+    public List<JsonElement> Items { get; } = [];
+
+    public int Count => Items.Count;
+
+    public void Add(JsonElement node)
+    {
+        budget?.Charge(EntryBytes);
+        Items.Add(node);
+    }
+
+    public void Clear() => Items.Clear();
+}
 
 /// <summary>One step of a compiled JSONPath: it maps one node to the nodes it selects.</summary>
 internal abstract class JsonPathSelector
@@ -8,7 +32,7 @@ internal abstract class JsonPathSelector
     /// <summary>True when the step selects at most one node (a name or an index).</summary>
     public virtual bool IsDefinite => false;
 
-    public abstract void Select(JsonElement node, JsonElement root, List<JsonElement> results);
+    public abstract void Select(JsonElement node, JsonElement root, JsonPathMatches results);
 }
 
 /// <summary><c>.name</c> or <c>['name']</c>.</summary>
@@ -18,7 +42,7 @@ internal sealed class NameSelector(string name) : JsonPathSelector
 
     public override bool IsDefinite => true;
 
-    public override void Select(JsonElement node, JsonElement root, List<JsonElement> results)
+    public override void Select(JsonElement node, JsonElement root, JsonPathMatches results)
     {
         if (node.ValueKind == JsonValueKind.Object && node.TryGetProperty(Name, out var value))
         {
@@ -34,7 +58,7 @@ internal sealed class IndexSelector(int index) : JsonPathSelector
 
     public override bool IsDefinite => true;
 
-    public override void Select(JsonElement node, JsonElement root, List<JsonElement> results)
+    public override void Select(JsonElement node, JsonElement root, JsonPathMatches results)
     {
         if (node.ValueKind != JsonValueKind.Array)
         {
@@ -54,7 +78,7 @@ internal sealed class WildcardSelector : JsonPathSelector
 {
     public static readonly WildcardSelector Instance = new();
 
-    public override void Select(JsonElement node, JsonElement root, List<JsonElement> results)
+    public override void Select(JsonElement node, JsonElement root, JsonPathMatches results)
     {
         if (node.ValueKind == JsonValueKind.Array)
         {
@@ -76,7 +100,7 @@ internal sealed class WildcardSelector : JsonPathSelector
 /// <summary><c>['a','b']</c> or <c>[0,2]</c>.</summary>
 internal sealed class UnionSelector(JsonPathSelector[] members) : JsonPathSelector
 {
-    public override void Select(JsonElement node, JsonElement root, List<JsonElement> results)
+    public override void Select(JsonElement node, JsonElement root, JsonPathMatches results)
     {
         foreach (var member in members)
         {
@@ -88,7 +112,7 @@ internal sealed class UnionSelector(JsonPathSelector[] members) : JsonPathSelect
 /// <summary><c>[start:end:step]</c> with Python's meaning of missing and negative bounds.</summary>
 internal sealed class SliceSelector(int? start, int? end, int step) : JsonPathSelector
 {
-    public override void Select(JsonElement node, JsonElement root, List<JsonElement> results)
+    public override void Select(JsonElement node, JsonElement root, JsonPathMatches results)
     {
         if (node.ValueKind != JsonValueKind.Array)
         {
@@ -109,10 +133,10 @@ internal sealed class SliceSelector(int? start, int? end, int step) : JsonPathSe
 /// <summary><c>..x</c>: applies the next step to the node and to every node below it, in document order.</summary>
 internal sealed class RecursiveSelector(JsonPathSelector inner) : JsonPathSelector
 {
-    public override void Select(JsonElement node, JsonElement root, List<JsonElement> results) =>
+    public override void Select(JsonElement node, JsonElement root, JsonPathMatches results) =>
         Visit(node, root, results, 0);
 
-    private void Visit(JsonElement node, JsonElement root, List<JsonElement> results, int depth)
+    private void Visit(JsonElement node, JsonElement root, JsonPathMatches results, int depth)
     {
         if (depth > JsonPathExpression.MaxDepth)
         {
@@ -139,7 +163,7 @@ internal sealed class RecursiveSelector(JsonPathSelector inner) : JsonPathSelect
 /// <summary><c>[?(expr)]</c>: the elements of an array (or the object itself) for which the filter holds.</summary>
 internal sealed class FilterSelector(FilterExpression filter) : JsonPathSelector
 {
-    public override void Select(JsonElement node, JsonElement root, List<JsonElement> results)
+    public override void Select(JsonElement node, JsonElement root, JsonPathMatches results)
     {
         if (node.ValueKind == JsonValueKind.Array)
         {
