@@ -124,7 +124,10 @@ m = statistics.median
 t = parse(sys.argv[1]); n = parse(sys.argv[2])
 for name, (rps, cpu, iu, ik) in (("tollgate", t), ("nginx", n)):
     print(f"{name:8} rps {m(rps):7.0f}  cpu-us/req {m(cpu):6.2f}  instructions/req user {m(iu):8.0f} kernel {m(ik):8.0f}  (cpu runs {' '.join(f'{x:.1f}' for x in cpu)})")
-print(f"ratio to nginx: cpu {m(t[1])/m(n[1]):.2f}  instructions {(m(t[2])+m(t[3]))/(m(n[2])+m(n[3])):.2f}  loadavg {sys.argv[3]}")
+ins_n = m(n[2]) + m(n[3])
+# Without hardware counters (a VM without a PMU) perf counts no instructions: say so, not divide by 0.
+ins = f"{(m(t[2])+m(t[3]))/ins_n:.2f}" if ins_n > 0 else "n/a (no instruction counter here)"
+print(f"ratio to nginx: cpu {m(t[1])/m(n[1]):.2f}  instructions {ins}  loadavg {sys.argv[3]}")
 EOF
     ;;
   perf)
