@@ -64,11 +64,19 @@ internal sealed class ExchangeCancellation(TimeProvider time)
         /// <c>proxy_read_timeout</c>, started afresh for every read and stopped when it returns,
         /// so a body that keeps coming is never cut however long it takes in all, and time spent
         /// writing to a slow client does not count (Kestrel's minimum data rate bounds that).
+        /// A read that completes at once (the bytes were already buffered) never arms the timer:
+        /// it is armed only once the read has to wait, and the pending read still observes it
+        /// through the token it was given.
         /// </summary>
         public async ValueTask<int> ReadAsync(Stream body, Memory<byte> buffer)
         {
+            var pending = body.ReadAsync(buffer, source.Token);
+            if (pending.IsCompleted)
+            {
+                return await pending;
+            }
             source.CancelAfter(timeout);
-            var read = await body.ReadAsync(buffer, source.Token);
+            var read = await pending;
             source.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
             return read;
         }
