@@ -51,6 +51,26 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
         {
             logger.LogDebug(e, "{RequestId} ended by the client.", context.RequestId);
         }
+        finally
+        {
+            if (context.Stage?.AccessLog is { } log)
+            {
+                Complete(context, log);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The completion point: the response is written, so its status, length and latency are known.
+    /// Only a stage with an access log pays for this; the line is queued, never waited for.
+    /// </summary>
+    private void Complete(RequestContext context, Observability.AccessLog log)
+    {
+        var response = context.Http.Response;
+        context.Status = response.StatusCode;
+        context.ResponseLength = response.ContentLength;
+        context.ResponseLatencyMs = (long)time.GetElapsedTime(context.StartTimestamp).TotalMilliseconds;
+        log.Write(context);
     }
 
     private static async ValueTask<GatewayError?> RunAsync(GatewaySnapshot snapshot, RequestContext context)
