@@ -19,7 +19,7 @@ internal static partial class ConfigLoader
         {
             options = new AccessLogOptions
             {
-                MaxFileBytes = Bounded(limits, "maxFileBytes", 1024, long.MaxValue) ?? options.MaxFileBytes,
+                MaxFileBytes = BoundedBytes(limits, "maxFileBytes", 1024) ?? options.MaxFileBytes,
                 MaxFiles = (int)(Bounded(limits, "maxFiles", 1, 1000) ?? options.MaxFiles),
                 QueueLines = (int)(Bounded(limits, "queueLines", 1, 1_000_000) ?? options.QueueLines),
             };
@@ -44,15 +44,16 @@ internal static partial class ConfigLoader
             : model with { AccessLogSettings = new AccessLogSettings { DestinationArn = destination, Format = format } };
     }
 
-    private static long? Bounded(ConfigObject entry, string key, long min, long max)
+    /// <summary>An optional size in bytes of at least <paramref name="min"/>; smaller is an error naming the key (and null).</summary>
+    private static long? BoundedBytes(ConfigObject entry, string key, long min)
     {
         if (entry.Integer(key) is not { } value)
         {
             return null;
         }
-        if (value < min || value > max)
+        if (value < min)
         {
-            entry.Error($"'{key}' {value} must be from {min} to {max}.");
+            entry.Error($"'{key}' {value} must be at least {min}.");
             return null;
         }
         return value;

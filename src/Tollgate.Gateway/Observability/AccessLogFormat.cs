@@ -77,6 +77,7 @@ internal sealed class AccessLogFormat
                 i++;
                 continue;
             }
+            end = NameEnd(text, i + Prefix.Length);
             var name = text[(i + Prefix.Length)..end];
             if (name.Length == 0 || ContextVariables.Reader(name) is not { } reader)
             {
