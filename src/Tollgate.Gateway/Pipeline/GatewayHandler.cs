@@ -55,7 +55,7 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
         {
             if (context.Stage?.AccessLog is { } log)
             {
-                Complete(context, log);
+                await CompleteAsync(context, log);
             }
         }
     }
@@ -64,11 +64,22 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
     /// The completion point: the response is written, so its status, length and latency are known.
     /// Only a stage with an access log pays for this; the line is queued, never waited for.
     /// </summary>
-    private void Complete(RequestContext context, Observability.AccessLog log)
+    private async Task CompleteAsync(RequestContext context, Observability.AccessLog log)
     {
         var response = context.Http.Response;
+        if (context.ResponseBody is not null)
+        {
+            try
+            {
+                await Observability.CountingResponseBody.CompleteAsync(context.Http);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
+            {
+                logger.LogDebug(e, "{RequestId} response ended early.", context.RequestId);
+            }
+        }
         context.Status = response.StatusCode;
-        context.ResponseLength = response.ContentLength;
+        context.ResponseLength = context.ResponseBody?.Count ?? response.ContentLength;
         context.ResponseLatencyMs = (long)time.GetElapsedTime(context.StartTimestamp).TotalMilliseconds;
         log.Write(context);
     }
@@ -95,6 +106,10 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
             return GatewayError.Of(GatewayResponseType.MISSING_AUTHENTICATION_TOKEN);
         }
         context.Stage = route.Stage;
+        if (route.Stage.AccessLog is not null)
+        {
+            context.ResponseBody = Observability.CountingResponseBody.Install(http);
+        }
         context.DomainName = route.DomainName;
         context.ResourceRelativePath = route.RelativePath;
         var api = route.Stage.Api;

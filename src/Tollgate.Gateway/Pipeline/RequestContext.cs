@@ -85,6 +85,9 @@ internal sealed partial class RequestContext
     /// <summary><c>$context.responseLength</c>: the response body's length in bytes; set when the request completes, null when unknown.</summary>
     public long? ResponseLength { get; set; }
 
+    /// <summary>Counts the body bytes sent when the stage keeps an access log; null otherwise.</summary>
+    public Observability.CountingResponseBody? ResponseBody { get; set; }
+
     /// <summary><c>$context.responseLatency</c>: milliseconds from receiving the request to completing it; -1 until then.</summary>
     public long ResponseLatencyMs { get; set; } = -1;
 

@@ -150,6 +150,28 @@ public sealed class AccessLogTests : IDisposable
     }
 
     [Fact]
+    public async Task ChunkedProxyResponse_ResponseLengthCountsBodyBytes()
+    {
+        await using var backend = await TestBackend.StartAsync(async http =>
+        {
+            // No Content-Length: the body goes out chunked, in three writes.
+            foreach (var part in new[] { "alpha-", "beta-", "gamma" })
+            {
+                await http.Response.WriteAsync(part);
+                await http.Response.Body.FlushAsync();
+            }
+        });
+        await using var gateway = await RunningGateway.StartAsync(Shop("$context.requestId $context.status $context.responseLength", backend.Url), new FakeTimeProvider());
+
+        using var response = await gateway.Client.GetAsync("/prod/slow");
+        Assert.Equal("alpha-beta-gamma", await response.Content.ReadAsStringAsync());
+        Assert.True(response.Headers.TransferEncodingChunked);
+        var id = response.Headers.GetValues("x-amzn-RequestId").Single();
+
+        Assert.Equal(["REQ 200 16"], await LinesAsync(gateway, 1, id));
+    }
+
+    [Fact]
     public async Task HostileUserAgent_QuotesAndBackslashesEscaped_JsonStaysOneValidObject()
     {
         await using var gateway = await RunningGateway.StartAsync(Shop("{\"id\":\"$context.requestId\",\"ua\":\"$context.identity.userAgent\"}"), new FakeTimeProvider());
