@@ -172,6 +172,22 @@ public sealed class AccessLogTests : IDisposable
     }
 
     [Fact]
+    public async Task AuthorizerDenial_UnsignedIamRequest_ReasonInAuthorizerError()
+    {
+        var config = Shop("$context.requestId $context.status $context.error.responseType $context.authorizer.error");
+        var api = config.Apis[0];
+        var ok = api.Resources[0];
+        var iam = ok with { Methods = ok.Methods.SetItem("GET", ok.Methods["GET"] with { AuthorizationType = "AWS_IAM" }) };
+        config = config with { Apis = [api with { Resources = api.Resources.SetItem(0, iam) }] };
+        await using var gateway = await RunningGateway.StartAsync(config, new FakeTimeProvider());
+
+        var id = await SendAsync(gateway, "/prod/ok", HttpStatusCode.Forbidden);
+
+        var line = Assert.Single(await LinesAsync(gateway, 1, id));
+        Assert.Matches(@"^REQ 403 MISSING_AUTHENTICATION_TOKEN sigv4\.[a-z_]+$", line);
+    }
+
+    [Fact]
     public async Task HostileUserAgent_QuotesAndBackslashesEscaped_JsonStaysOneValidObject()
     {
         await using var gateway = await RunningGateway.StartAsync(Shop("{\"id\":\"$context.requestId\",\"ua\":\"$context.identity.userAgent\"}"), new FakeTimeProvider());
