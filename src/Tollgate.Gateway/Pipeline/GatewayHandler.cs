@@ -73,7 +73,7 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
             {
                 await Observability.CountingResponseBody.CompleteAsync(context.Http);
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
+            catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
             {
                 logger.LogDebug(e, "{RequestId} response ended early.", context.RequestId);
             }
