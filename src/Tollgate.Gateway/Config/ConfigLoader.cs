@@ -132,6 +132,7 @@ internal static partial class ConfigLoader
         config = ReadUsagePlanSections(file, config, context);
         config = ReadAuthorizerSections(file, config, context);
         config = ReadIntegrationSections(file, config, context);
+        config = ReadAccessLogSections(file, config);
         file.ReportUnknownKeys();
         return config;
     }
@@ -262,6 +263,7 @@ internal static partial class ConfigLoader
             Variables = entry.StringMap("variables").ToImmutableDictionary(StringComparer.Ordinal),
         };
         stage = ReadUsagePlanStageKeys(entry, stage);
+        stage = ReadAccessLogStageKeys(entry, stage);
         entry.ReportUnknownKeys();
         return stage.StageName.Length == 0 ? null : stage;
     }

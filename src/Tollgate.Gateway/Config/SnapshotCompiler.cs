@@ -1,5 +1,6 @@
 using Tollgate.Gateway.Integrations;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Observability;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Cors;
 using Tollgate.Gateway.Policies.Throttling;
@@ -26,7 +27,7 @@ internal static class SnapshotCompiler
             var stages = new Dictionary<string, CompiledStage>(StringComparer.Ordinal);
             foreach (var stage in api.Stages)
             {
-                var compiledStage = new CompiledStage(compiled, stage);
+                var compiledStage = new CompiledStage(compiled, stage) { AccessLog = CompileAccessLog(api, stage, config, services, diagnostics) };
                 stages[stage.StageName] = compiledStage;
                 if (!stagesByName.TryAdd(stage.StageName, compiledStage))
                 {
@@ -99,6 +100,27 @@ internal static class SnapshotCompiler
         var responses = GatewayResponseRenderer.Compile(api, apiLocation, diagnostics);
         var cors = httpApi && api.Cors is { } corsJson ? CorsConfiguration.Parse(corsJson, apiLocation, diagnostics) : null;
         return new CompiledApi(api, routes, responses, server.MaxRequestBodyBytes) { Cors = cors };
+    }
+
+    /// <summary>A stage's access log: its format compiled, its destination resolved and opened.</summary>
+    private static AccessLog? CompileAccessLog(Api api, Stage stage, GatewayConfig config, GatewayServices services, DiagnosticBag diagnostics)
+    {
+        if (stage.AccessLogSettings is not { } settings)
+        {
+            return null;
+        }
+        var location = $"API '{api.Id}', stage '{stage.StageName}', accessLogSettings";
+        var format = AccessLogFormat.Parse(settings.Format, api.Protocol == ApiProtocol.Http, out var formatError);
+        if (formatError is not null)
+        {
+            diagnostics.Error(location, $"format {formatError}");
+        }
+        var destination = AccessLogDestinations.Resolve(settings.DestinationArn, config.LogDestinations, out var destinationError);
+        if (destinationError is not null)
+        {
+            diagnostics.Error(location, destinationError);
+        }
+        return format is null || destination is null ? null : new AccessLog(format, services.AccessLogs.Open(destination, config.AccessLogs));
     }
 
     internal static string[] PathParameterNames(string pathTemplate)

@@ -154,6 +154,7 @@ internal sealed class GatewayServer : IAsyncDisposable
             lambda.Dispose();
             usage.Dispose();
             services.Authorizers.Dispose();
+            await services.AccessLogs.DisposeAsync();
             loggerFactory.Dispose();
             throw new InvalidConfigException(load.Diagnostics);
         }
@@ -234,6 +235,8 @@ internal sealed class GatewayServer : IAsyncDisposable
         Services.Lambda.Dispose();
         Services.Usage.Dispose();
         Services.Authorizers.Dispose();
+        // Requests have finished: write every queued access-log line before the files close.
+        await Services.AccessLogs.DisposeAsync();
         _loggerFactory.Dispose();
     }
 

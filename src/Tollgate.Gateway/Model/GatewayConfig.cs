@@ -56,6 +56,15 @@ public sealed record GatewayConfig
 
     /// <summary>Settings for JWT and Cognito user pool authorizers.</summary>
     public JwtSettings Jwt { get; init; } = new();
+
+    /// <summary>Rotation and queue limits of access logs.</summary>
+    public AccessLogOptions AccessLogs { get; init; } = new();
+
+    /// <summary>
+    /// Where an exported stage's access-log ARN (<c>arn:aws:logs:...</c>) writes here: each ARN to
+    /// <c>stdout</c> or a <c>file:///</c> path. A stage naming an ARN not in this map is a config error.
+    /// </summary>
+    public ImmutableDictionary<string, string> LogDestinations { get; init; } = ImmutableDictionary<string, string>.Empty;
 }
 
 /// <summary>Settings of the HTTP server itself, not of any one API.</summary>

@@ -24,6 +24,9 @@ public sealed record Stage
     /// <summary>Method settings (throttling), keyed <c>*/*</c> or <c>/resource/METHOD</c>; see <see cref="MethodSetting"/>.</summary>
     public ImmutableDictionary<string, MethodSetting> MethodSettings { get; init; } =
         ImmutableDictionary<string, MethodSetting>.Empty;
+
+    /// <summary>The stage's access log; null (the default): none, and nothing is rendered for it.</summary>
+    public AccessLogSettings? AccessLogSettings { get; init; }
 }
 
 /// <summary>A custom domain name and the base paths it maps to API stages.</summary>

@@ -33,6 +33,9 @@ internal sealed class CompiledStage(CompiledApi api, Stage model)
     public string StageName => Model.StageName;
 
     public ImmutableDictionary<string, string> Variables => Model.Variables;
+
+    /// <summary>The stage's access log; null when it has none (then nothing is rendered).</summary>
+    public Observability.AccessLog? AccessLog { get; init; }
 }
 
 /// <summary>

@@ -51,6 +51,37 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
         {
             logger.LogDebug(e, "{RequestId} ended by the client.", context.RequestId);
         }
+        finally
+        {
+            if (context.Stage?.AccessLog is { } log)
+            {
+                await CompleteAsync(context, log);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The completion point: the response is written, so its status, length and latency are known.
+    /// Only a stage with an access log pays for this; the line is queued, never waited for.
+    /// </summary>
+    private async Task CompleteAsync(RequestContext context, Observability.AccessLog log)
+    {
+        var response = context.Http.Response;
+        if (context.ResponseBody is not null)
+        {
+            try
+            {
+                await Observability.CountingResponseBody.CompleteAsync(context.Http);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
+            {
+                logger.LogDebug(e, "{RequestId} response ended early.", context.RequestId);
+            }
+        }
+        context.Status = response.StatusCode;
+        context.ResponseLength = context.ResponseBody?.Count ?? response.ContentLength;
+        context.ResponseLatencyMs = (long)time.GetElapsedTime(context.StartTimestamp).TotalMilliseconds;
+        log.Write(context);
     }
 
     private static async ValueTask<GatewayError?> RunAsync(GatewaySnapshot snapshot, RequestContext context)
@@ -75,6 +106,10 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
             return GatewayError.Of(GatewayResponseType.MISSING_AUTHENTICATION_TOKEN);
         }
         context.Stage = route.Stage;
+        if (route.Stage.AccessLog is not null)
+        {
+            context.ResponseBody = Observability.CountingResponseBody.Install(http);
+        }
         context.DomainName = route.DomainName;
         context.ResourceRelativePath = route.RelativePath;
         var api = route.Stage.Api;

@@ -94,31 +94,8 @@ internal sealed partial class RequestContext
     /// <summary>The verified IAM caller of an <c>AWS_IAM</c> method; null otherwise.</summary>
     public IamCallerValues? Caller { get; set; }
 
-
-    private string? AuthorizationVariable(string name)
-    {
-        if (name == "accountId")
-        {
-            return AccountId;
-        }
-        const string Authorizer = "authorizer.";
-        if (name.StartsWith(Authorizer, StringComparison.Ordinal))
-        {
-            return AuthorizerVariable(name.AsSpan(Authorizer.Length));
-        }
-        return Caller is { } caller
-            ? name switch
-            {
-                "identity.userArn" => caller.UserArn,
-                "identity.user" or "identity.caller" => caller.User,
-                "identity.accessKey" => caller.AccessKey,
-                "identity.accountId" => caller.AccountId,
-                _ => null,
-            }
-            : null;
-    }
-
-    private string? AuthorizerVariable(ReadOnlySpan<char> key)
+    /// <summary><c>$context.authorizer.key</c>: <c>principalId</c>, <c>claims.name</c> or a Lambda authorizer's context key.</summary>
+    internal string? AuthorizerVariable(ReadOnlySpan<char> key)
     {
         var values = Authorizer;
         if (values is null)

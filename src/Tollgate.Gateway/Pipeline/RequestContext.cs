@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Tollgate.Gateway.Responses;
 
@@ -12,9 +10,6 @@ namespace Tollgate.Gateway.Pipeline;
 /// </summary>
 internal sealed partial class RequestContext
 {
-    // AWS writes messages as plain JSON strings: quotes and '<' stay as they are (only what JSON requires is escaped).
-    private static readonly JsonSerializerOptions MessageJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private string[]? _decodedPathValues;
 
     public RequestContext(HttpContext http, string requestId, DateTimeOffset requestTime, long startTimestamp)
@@ -83,6 +78,21 @@ internal sealed partial class RequestContext
     public string? IntegrationError { get; set; }
 
     public long IntegrationLatencyMs { get; set; } = -1;
+
+    /// <summary><c>$context.status</c>: the status sent to the client; set when the request completes.</summary>
+    public int? Status { get; set; }
+
+    /// <summary><c>$context.responseLength</c>: the response body's length in bytes; set when the request completes, null when unknown.</summary>
+    public long? ResponseLength { get; set; }
+
+    /// <summary>Counts the body bytes sent when the stage keeps an access log; null otherwise.</summary>
+    public Observability.CountingResponseBody? ResponseBody { get; set; }
+
+    /// <summary><c>$context.responseLatency</c>: milliseconds from receiving the request to completing it; -1 until then.</summary>
+    public long ResponseLatencyMs { get; set; } = -1;
+
+    /// <summary><c>$context.authorizer.error</c>: why the method's authorizer refused the caller; null when it did not.</summary>
+    public string? AuthorizerError { get; set; }
 
     /// <summary>
     /// The request body once a stage had to read it (validation, mapping templates, Lambda
@@ -170,49 +180,8 @@ internal sealed partial class RequestContext
 
     /// <summary>
     /// Looks up a <c>$context</c> variable by its name without the <c>context.</c> prefix,
-    /// e.g. <c>requestId</c> or <c>identity.sourceIp</c>. Unknown names give false.
+    /// e.g. <c>requestId</c> or <c>identity.sourceIp</c> (<see cref="ContextVariables"/>). Unknown
+    /// names, and variables this request has no value for, give false.
     /// </summary>
-    public bool TryGetVariable(string name, out string value)
-    {
-        var stage = Stage;
-        string? result = name switch
-        {
-            "requestId" or "extendedRequestId" => RequestId,
-            "apiId" => stage?.Api.Id,
-            "stage" => stage?.StageName,
-            "resourcePath" => Method?.ResourcePath,
-            "routeKey" => RouteKey,
-            "resourceId" => Method?.ResourceId,
-            "httpMethod" => HttpMethod,
-            "path" => Http.Request.Path.Value,
-            "protocol" => Http.Request.Protocol,
-            "requestTime" => RequestTime.ToString("dd/MMM/yyyy:HH:mm:ss +0000", CultureInfo.InvariantCulture),
-            "requestTimeEpoch" => RequestTime.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-            "domainName" => DomainName ?? HostWithoutPort(),
-            "domainPrefix" => DomainPrefix(DomainName ?? HostWithoutPort()),
-            "identity.sourceIp" => SourceIp,
-            "identity.userAgent" => Http.Request.Headers.UserAgent.ToString(),
-            "identity.apiKey" => ApiKey ?? "",
-            "identity.apiKeyId" => ApiKeyId ?? "",
-            "error.message" => Error?.Message ?? "",
-            "error.messageString" => Error is { MessageIsNull: true } ? "null" : JsonSerializer.Serialize(Error?.Message ?? "", MessageJson),
-            "error.responseType" => Error is null ? "" : Error.Type.ToString(),
-            "error.validationErrorString" => ValidationErrorString ?? "",
-            "integration.status" or "integrationStatus" => IntegrationStatus?.ToString(CultureInfo.InvariantCulture) ?? "",
-            "integration.error" => IntegrationError ?? "",
-            "integration.latency" or "integrationLatency" =>
-                IntegrationLatencyMs < 0 ? "" : IntegrationLatencyMs.ToString(CultureInfo.InvariantCulture),
-            _ => AuthorizationVariable(name),
-        };
-        value = result ?? "";
-        return result is not null;
-    }
-
-    private string HostWithoutPort() => Http.Request.Host.Host;
-
-    private static string DomainPrefix(string host)
-    {
-        var dot = host.IndexOf('.', StringComparison.Ordinal);
-        return dot < 0 ? host : host[..dot];
-    }
+    public bool TryGetVariable(string name, out string value) => ContextVariables.TryGet(this, name, out value);
 }

@@ -8,8 +8,10 @@ internal static class AuthorizerErrors
 {
     private static readonly GatewayError Unauthorized = GatewayError.Of(GatewayResponseType.UNAUTHORIZED);
 
-    public static GatewayError From(AuthFailure failure)
+    /// <summary>The gateway error of a refusal; its reason becomes <c>$context.authorizer.error</c>.</summary>
+    public static GatewayError From(Pipeline.RequestContext context, AuthFailure failure)
     {
+        context.AuthorizerError = failure.Reason;
         var entry = GatewayResponseCatalog.Get(failure.ResponseType);
         if (failure.ResponseType == GatewayResponseType.UNAUTHORIZED && failure.Message == entry.Message && failure.ErrorType == entry.ErrorType)
         {

@@ -44,6 +44,6 @@ internal sealed class CognitoAuthorizerPolicy(
         {
             logger.LogDebug("{RequestId} authorizer '{Authorizer}': refused: {Reason}.", context.RequestId, name, failure.Reason);
         }
-        return AuthorizerErrors.From(failure);
+        return AuthorizerErrors.From(context, failure);
     }
 }

@@ -59,7 +59,7 @@ internal sealed class AwsIamAuthorizerPolicy(IamAuthorizer authorizer, long maxB
         if (result.Failure is { } failure)
         {
             logger.LogDebug("{RequestId} AWS_IAM refused: {Reason}.", context.RequestId, failure.Reason);
-            return AuthorizerErrors.From(failure);
+            return AuthorizerErrors.From(context, failure);
         }
         return null;
     }
