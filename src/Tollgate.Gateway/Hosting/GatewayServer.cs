@@ -106,6 +106,9 @@ internal sealed class GatewayServer : IAsyncDisposable
     public IReadOnlyList<Uri> Addresses =>
         [.. _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a))];
 
+    /// <summary>A logger writing where and how the gateway's own lines go (the console, in the chosen format).</summary>
+    public ILogger CreateLogger(string category) => _loggerFactory.CreateLogger(category);
+
     /// <summary>Client connections the accept gate holds open now (the admin listener's are not among them).</summary>
     public int OpenClientConnections => ((AcceptGate)_app.Services.GetRequiredService<IConnectionListenerFactory>()).Open;
 

@@ -66,17 +66,37 @@ internal static class ServeCommand
             }
             await using (server)
             {
-                foreach (var warning in server.Warnings)
+                if (result.GetValue(logFormat) == LogFormat.Json)
                 {
-                    Console.Error.WriteLine(warning);
+                    // Every line on the console one JSON object, for the log shipper that reads it.
+                    var logger = server.CreateLogger("Tollgate");
+                    foreach (var warning in server.Warnings)
+                    {
+                        logger.LogWarning("{Warning}", warning.ToString());
+                    }
+                    foreach (var address in server.Addresses)
+                    {
+                        logger.LogInformation("Tollgate is serving {Source} on {Address}", path, address);
+                    }
+                    foreach (var address in server.AdminAddresses)
+                    {
+                        logger.LogInformation("Admin listener (/healthz, /readyz) on {Address}", address);
+                    }
                 }
-                foreach (var address in server.Addresses)
+                else
                 {
-                    Console.WriteLine($"Tollgate is serving {path} on {address}");
-                }
-                foreach (var address in server.AdminAddresses)
-                {
-                    Console.WriteLine($"Admin listener (/healthz, /readyz) on {address}");
+                    foreach (var warning in server.Warnings)
+                    {
+                        Console.Error.WriteLine(warning);
+                    }
+                    foreach (var address in server.Addresses)
+                    {
+                        Console.WriteLine($"Tollgate is serving {path} on {address}");
+                    }
+                    foreach (var address in server.AdminAddresses)
+                    {
+                        Console.WriteLine($"Admin listener (/healthz, /readyz) on {address}");
+                    }
                 }
                 await server.WaitForShutdownAsync(CancellationToken.None);
             }
