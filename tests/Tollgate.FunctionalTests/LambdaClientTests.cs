@@ -26,20 +26,20 @@ public sealed class LambdaClientTests
         using var client = new LambdaClient(TimeProvider.System, NullLogger.Instance);
         var endpoint = new Uri(lambda.Url);
 
-        var ok = await client.InvokeAsync(endpoint, Arn, Encoding.UTF8.GetBytes("{\"name\":\"ada\"}"), TimeSpan.FromSeconds(10), null, default);
+        var ok = await client.InvokeAsync(endpoint, Arn, Encoding.UTF8.GetBytes("{\"name\":\"ada\"}"), TimeSpan.FromSeconds(10), null, null, default);
         Assert.Equal(LambdaOutcome.Ok, ok.Outcome);
         Assert.Equal("{\"hello\":\"ada\"}", Encoding.UTF8.GetString(ok.Payload));
         Assert.Equal(Arn, lambda.Invocations.Single().Function);
 
-        var failed = await client.InvokeAsync(endpoint, "broken", "{}"u8.ToArray(), TimeSpan.FromSeconds(10), null, default);
+        var failed = await client.InvokeAsync(endpoint, "broken", "{}"u8.ToArray(), TimeSpan.FromSeconds(10), null, null, default);
         Assert.Equal(LambdaOutcome.FunctionError, failed.Outcome);
         Assert.Equal("Unhandled", failed.FunctionError);
 
-        var missing = await client.InvokeAsync(endpoint, "nothere", "{}"u8.ToArray(), TimeSpan.FromSeconds(10), null, default);
+        var missing = await client.InvokeAsync(endpoint, "nothere", "{}"u8.ToArray(), TimeSpan.FromSeconds(10), null, null, default);
         Assert.Equal(LambdaOutcome.Failed, missing.Outcome);
         Assert.Equal(404, missing.StatusCode);
 
-        var slow = await client.InvokeAsync(endpoint, "slow", "{}"u8.ToArray(), TimeSpan.FromMilliseconds(200), null, default);
+        var slow = await client.InvokeAsync(endpoint, "slow", "{}"u8.ToArray(), TimeSpan.FromMilliseconds(200), null, null, default);
         release.SetResult();
         Assert.Equal(LambdaOutcome.Timeout, slow.Outcome);
     }
@@ -54,11 +54,11 @@ public sealed class LambdaClientTests
         using var client = new LambdaClient(TimeProvider.System, NullLogger.Instance);
         var endpoint = new Uri(lambda.Url);
 
-        var huge = await client.InvokeAsync(endpoint, "huge", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        var huge = await client.InvokeAsync(endpoint, "huge", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, null, default);
         Assert.Equal(LambdaOutcome.Failed, huge.Outcome);
         Assert.Equal($"the Lambda answer is larger than {LambdaClient.MaxResponseBytes} bytes", huge.Message);
 
-        var fits = await client.InvokeAsync(endpoint, "fits", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        var fits = await client.InvokeAsync(endpoint, "fits", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, null, default);
         Assert.Equal(LambdaOutcome.Ok, fits.Outcome);
         Assert.Equal(LambdaClient.MaxResponseBytes, fits.Payload.Length);
     }
@@ -108,16 +108,16 @@ public sealed class LambdaClientTests
         };
         var endpoint = new Uri(lambda.Url);
 
-        var first = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        var first = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, null, default);
         await busyCalled.Task;
         // The only place of 'busy' is taken: the next call waits in its queue, the one after is refused.
-        var second = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
-        var third = await client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        var second = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, null, default);
+        var third = await client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, null, default);
         Assert.Equal((LambdaOutcome.Failed, 429, "'busy' has 1 invocation(s) in flight and 1 waiting"), (third.Outcome, third.StatusCode, third.Message));
         Assert.True(third.Throttled);
         Assert.Empty(third.Payload);
         // Another function has places of its own.
-        Assert.Equal(LambdaOutcome.Ok, (await client.InvokeAsync(endpoint, "quick", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default)).Outcome);
+        Assert.Equal(LambdaOutcome.Ok, (await client.InvokeAsync(endpoint, "quick", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, null, default)).Outcome);
         Assert.False(first.IsCompleted);
         Assert.False(second.IsCompleted);
 
@@ -145,10 +145,10 @@ public sealed class LambdaClientTests
             Settings = () => new LambdaSettings { MaxConcurrency = 1, MaxQueued = 5, QueueTimeout = TimeSpan.FromMilliseconds(250) },
         };
         var endpoint = new Uri(lambda.Url);
-        var first = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        var first = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, null, default);
         await busyCalled.Task;
 
-        var queued = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        var queued = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, null, default);
         clock.Advance(TimeSpan.FromMilliseconds(250));
 
         var refused = await queued;
@@ -178,10 +178,10 @@ public sealed class LambdaClientTests
             Settings = () => new LambdaSettings { MaxConcurrency = 1, QueueTimeout = TimeSpan.FromSeconds(5) },
         };
         var endpoint = new Uri(lambda.Url);
-        var first = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
+        var first = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, null, default);
         await busyCalled.Task;
 
-        var queued = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromMilliseconds(200), null, default);
+        var queued = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromMilliseconds(200), null, null, default);
         clock.Advance(TimeSpan.FromMilliseconds(200));
 
         Assert.Equal(LambdaOutcome.Timeout, (await queued).Outcome);
@@ -202,15 +202,15 @@ public sealed class LambdaClientTests
         var settings = new LambdaSettings { MaxConcurrency = 1, MaxQueued = 0 };
         using var client = new LambdaClient(new FakeTimeProvider(), NullLogger.Instance) { Settings = () => settings };
         var endpoint = new Uri(lambda.Url);
-        var first = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
-        Assert.Equal(429, (await client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default)).StatusCode);
+        var first = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, null, default);
+        Assert.Equal(429, (await client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, null, default)).StatusCode);
 
         // As after a reload: the function is listed with a limit of its own. New calls count under
         // the new limit; the call admitted under the old one finishes under it.
         settings = settings with { Functions = [new LambdaFunction { Name = "arn:aws:lambda:eu-west-1:1:function:busy", MaxConcurrency = 2 }] };
-        var second = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
-        var third = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default);
-        Assert.Equal(429, (await client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, default)).StatusCode);
+        var second = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, null, default);
+        var third = client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, null, default);
+        Assert.Equal(429, (await client.InvokeAsync(endpoint, "busy", "{}"u8.ToArray(), TimeSpan.FromSeconds(30), null, null, default)).StatusCode);
         Assert.Equal((2, 0), client.Concurrency.Statistics("busy"));
 
         release.SetResult();

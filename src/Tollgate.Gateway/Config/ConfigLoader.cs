@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Tollgate.Gateway.Management;
 using Tollgate.Gateway.Model;
 
 namespace Tollgate.Gateway.Config;
@@ -150,6 +151,17 @@ internal static partial class ConfigLoader
             foreach (var (item, itemPath) in listen.Where(l => l.Item.ValueKind != JsonValueKind.String))
             {
                 server.Error($"'{itemPath}' must be a string, not {OpenApiImporter.Describe(item.ValueKind)}.");
+            }
+        }
+        if (server.String("adminListen") is { } admin)
+        {
+            if (AdminUrl.TryParse(admin, out _, out var problem))
+            {
+                settings = settings with { AdminListen = admin };
+            }
+            else
+            {
+                server.Error($"'adminListen' '{admin}' {problem}");
             }
         }
         if (server.Integer("maxRequestBodyBytes") is { } max)

@@ -166,7 +166,7 @@ internal sealed partial class HttpForwarder : IDisposable
 
             if (status == StatusCodes.Status101SwitchingProtocols && isUpgrade)
             {
-                await TunnelAsync(upgrade!, response, http.RequestAborted);
+                await TunnelAsync(upgrade!, response, context.RequestId, http.RequestAborted);
                 return null;
             }
             if (HttpMethods.IsHead(http.Request.Method) || http.Response.StatusCode is 204 or 304)
@@ -378,7 +378,7 @@ internal sealed partial class HttpForwarder : IDisposable
         return false;
     }
 
-    private async Task TunnelAsync(IHttpUpgradeFeature upgrade, UpstreamResponse response, CancellationToken aborted)
+    private async Task TunnelAsync(IHttpUpgradeFeature upgrade, UpstreamResponse response, string requestId, CancellationToken aborted)
     {
         await using var upstream = response.Body;
         await using var client = await upgrade.UpgradeAsync();
@@ -393,7 +393,7 @@ internal sealed partial class HttpForwarder : IDisposable
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {
-            _logger.LogDebug(e, "Upgraded connection closed.");
+            _logger.LogDebug(e, "{RequestId} upgraded connection closed.", requestId);
         }
     }
 

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Integrations.Lambda;
+using Tollgate.Gateway.Management;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Throttling;
@@ -36,6 +37,9 @@ internal sealed record GatewayServerOptions
 
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>How console lines are written: one line of text each (default), or one JSON object each.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
     /// <summary>
     /// The directory of the usage database (<c>tollgate.db</c>): usage per key and day, quotas
     /// across restarts. Null: usage is kept in memory only (tests, and embedders that want no file).
@@ -44,6 +48,20 @@ internal sealed record GatewayServerOptions
 
     /// <summary>Extra logging set-up (tests capture logs through it).</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
+}
+
+/// <summary>The console log format (<c>tollgate serve --log-format</c>).</summary>
+internal enum LogFormat
+{
+    /// <summary>One line of text per entry, with a UTC timestamp.</summary>
+    Text,
+
+    /// <summary>
+    /// One JSON object per line (the built-in JSON console formatter): the message, its
+    /// arguments by name under <c>State</c> (request-scoped lines name <c>RequestId</c>), and under
+    /// <c>Scopes</c> the <c>TraceId</c> and <c>SpanId</c> of the trace in progress, if any.
+    /// </summary>
+    Json,
 }
 
 /// <summary>Thrown when the initial config is invalid; carries every problem.</summary>
@@ -62,9 +80,11 @@ internal sealed class GatewayServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly HttpForwarder _forwarder;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly AdminServer? _admin;
 
-    private GatewayServer(WebApplication app, GatewayServices services, HttpForwarder forwarder, ILoggerFactory loggerFactory, SnapshotHolder snapshots, ConfigReloader reloader, IReadOnlyList<ConfigDiagnostic> warnings)
+    private GatewayServer(WebApplication app, AdminServer? admin, GatewayServices services, HttpForwarder forwarder, ILoggerFactory loggerFactory, SnapshotHolder snapshots, ConfigReloader reloader, IReadOnlyList<ConfigDiagnostic> warnings)
     {
+        _admin = admin;
         Services = services;
         _app = app;
         _forwarder = forwarder;
@@ -86,6 +106,15 @@ internal sealed class GatewayServer : IAsyncDisposable
     public IReadOnlyList<Uri> Addresses =>
         [.. _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a))];
 
+    /// <summary>A logger writing where and how the gateway's own lines go (the console, in the chosen format).</summary>
+    public ILogger CreateLogger(string category) => _loggerFactory.CreateLogger(category);
+
+    /// <summary>Client connections the accept gate holds open now (the admin listener's are not among them).</summary>
+    public int OpenClientConnections => ((AcceptGate)_app.Services.GetRequiredService<IConnectionListenerFactory>()).Open;
+
+    /// <summary>The address of the admin listener (<c>server.adminListen</c>); empty when there is none.</summary>
+    public IReadOnlyList<Uri> AdminAddresses => _admin?.Addresses ?? [];
+
     /// <summary>One logging set-up for the host and for the long-lived gateway services.</summary>
     private static void ConfigureLogging(ILoggingBuilder logging, GatewayServerOptions options)
     {
@@ -100,12 +129,29 @@ internal sealed class GatewayServer : IAsyncDisposable
         // that log them: past the console's queue (2,500 messages) lines are dropped, not waited for.
         logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
             o => o.QueueFullMode = Microsoft.Extensions.Logging.Console.ConsoleLoggerQueueFullMode.DropWrite);
-        logging.AddSimpleConsole(o =>
+        if (options.LogFormat == LogFormat.Json)
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
+            // Request-scoped lines already pass the request id as the named argument
+            // {RequestId}, which this formatter writes under State: no per-request scope is
+            // pushed for it, so the hot path pays nothing. The trace id comes from the Activity
+            // in progress, read only when a line is written (and only when there is one).
+            logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+            logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
+        }
         options.ConfigureLogging?.Invoke(logging);
     }
 
@@ -193,9 +239,15 @@ internal sealed class GatewayServer : IAsyncDisposable
         var app = builder.Build();
         var handler = app.Services.GetRequiredService<GatewayHandler>();
         app.Run(handler.HandleAsync);
+        var readiness = new Readiness(snapshots, usage);
         var lifetimeLogger = loggerFactory.CreateLogger("Tollgate.Server");
-        app.Lifetime.ApplicationStopping.Register(() => lifetimeLogger.LogInformation(
-            "Shutting down: no new connections; finishing requests in flight (up to {Seconds} s).", config.Server.DrainTimeout.TotalSeconds));
+        app.Lifetime.ApplicationStarted.Register(() => readiness.Listening = true);
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            readiness.Listening = false;
+            lifetimeLogger.LogInformation(
+                "Shutting down: no new connections; finishing requests in flight (up to {Seconds} s).", config.Server.DrainTimeout.TotalSeconds);
+        });
         // Requests have drained by now: write the last counts before the process goes.
         app.Lifetime.ApplicationStopped.Register(() => FlushUsage(usage, lifetimeLogger));
         lifetimeLogger.LogInformation(
@@ -211,6 +263,25 @@ internal sealed class GatewayServer : IAsyncDisposable
             lifetimeLogger.LogInformation("Usage is recorded in {Database}.", database);
         }
         await app.StartAsync(cancellationToken);
+        AdminServer? admin = null;
+        if (config.Server.AdminListen is { } adminListen)
+        {
+            try
+            {
+                admin = await AdminServer.StartAsync(adminListen, new AdminHandler(readiness), b => ConfigureLogging(b, options), cancellationToken);
+            }
+            catch
+            {
+                reloader.Dispose();
+                await app.DisposeAsync();
+                forwarder.Dispose();
+                lambda.Dispose();
+                usage.Dispose();
+                services.Authorizers.Dispose();
+                loggerFactory.Dispose();
+                throw;
+            }
+        }
         // Reading and compiling the config leaves garbage (parsed documents, builders) that no
         // request would make the GC collect soon: give that memory back before serving.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -218,7 +289,7 @@ internal sealed class GatewayServer : IAsyncDisposable
         {
             reloader.Watch(load.SourceFiles);
         }
-        return new GatewayServer(app, services, forwarder, loggerFactory, snapshots, reloader, initial.Diagnostics);
+        return new GatewayServer(app, admin, services, forwarder, loggerFactory, snapshots, reloader, initial.Diagnostics);
     }
 
     /// <summary>Completes when the host stops (Ctrl-C, SIGTERM, or <see cref="StopAsync"/>).</summary>
@@ -231,6 +302,11 @@ internal sealed class GatewayServer : IAsyncDisposable
     {
         Reloader.Dispose();
         await _app.DisposeAsync();
+        // After the gateway has drained: until then /readyz answers 503 (draining).
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync();
+        }
         _forwarder.Dispose();
         Services.Lambda.Dispose();
         Services.Usage.Dispose();

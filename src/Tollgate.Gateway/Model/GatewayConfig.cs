@@ -80,6 +80,15 @@ public sealed record ServerSettings
     public ImmutableArray<string> Listen { get; init; } = [];
 
     /// <summary>
+    /// The URL of the admin listener, for example <c>http://127.0.0.1:9901</c>: <c>/healthz</c> and
+    /// <c>/readyz</c> for probes, on a server of its own apart from the gateway's listeners (its own
+    /// connections, never counted against <see cref="MaxConnections"/>). <c>http</c> with an IP
+    /// address or <c>localhost</c> and a port (0 picks a free one). Null (the default): no admin
+    /// listener. Read at start only.
+    /// </summary>
+    public string? AdminListen { get; init; }
+
+    /// <summary>
     /// Largest request body accepted, in bytes; larger bodies get 413 <c>REQUEST_TOO_LARGE</c>.
     /// Default 10 MB (API Gateway's limit). Bodies are streamed, so raising it costs no memory.
     /// </summary>

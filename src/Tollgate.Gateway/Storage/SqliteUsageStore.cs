@@ -18,6 +18,7 @@ internal sealed class SqliteUsageStore : IUsageStore, IDisposable
     private const string DayFormat = "yyyy-MM-dd";
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
+    private readonly string _path;
 
     /// <summary>
     /// Opens (creating if needed) the database file, its directory and its tables. A database that
@@ -28,6 +29,7 @@ internal sealed class SqliteUsageStore : IUsageStore, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
         var full = Path.GetFullPath(databasePath);
+        _path = full;
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var builder = new SqliteConnectionStringBuilder
         {
@@ -94,6 +96,40 @@ internal sealed class SqliteUsageStore : IUsageStore, IDisposable
                 command.CommandText = "PRAGMA journal_mode;";
                 return (string)command.ExecuteScalar()!;
             }
+        }
+    }
+
+    /// <summary>
+    /// Why the store cannot take usage now; null when it can. The file must still be where it was
+    /// opened (deleted or replaced, the open connection would go on writing to a file that no one
+    /// will read again, and the counts would be gone at the next start) and answer a read of its
+    /// tables. Waits for the flush loop at most <paramref name="wait"/>: a probe must answer in time.
+    /// </summary>
+    public string? Check(TimeSpan wait)
+    {
+        var path = _path;
+        if (!File.Exists(path))
+        {
+            return $"the database file '{path}' is gone; usage written now would be lost at restart";
+        }
+        if (!_gate.TryEnter(wait))
+        {
+            return $"the database '{path}' did not answer within {wait.TotalMilliseconds:0} ms";
+        }
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM usage_plan;";
+            command.ExecuteScalar();
+            return null;
+        }
+        catch (SqliteException e)
+        {
+            return $"the database '{path}' cannot be read: {e.Message}";
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 

@@ -20,11 +20,17 @@ internal static class ServeCommand
             Description = "Trace, Debug, Information, Warning or Error.",
             DefaultValueFactory = _ => LogLevel.Information,
         };
+        var logFormat = new Option<LogFormat>("--log-format")
+        {
+            Description = "Text (one line each) or Json (one JSON object a line, with the request id and trace id of request-scoped lines).",
+            DefaultValueFactory = _ => LogFormat.Text,
+        };
         var dataDir = DataDirectoryOption.Create();
         var command = new Command("serve", "Serve the APIs of a config file or an OpenAPI export; reload when the files change.");
         config.AddTo(command);
         command.Options.Add(listen);
         command.Options.Add(logLevel);
+        command.Options.Add(logFormat);
         command.Options.Add(dataDir);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -40,6 +46,7 @@ internal static class ServeCommand
                     Source = () => ConfigOptions.Load(path, options),
                     Listen = result.GetValue(listen) ?? [],
                     MinimumLogLevel = result.GetValue(logLevel),
+                    LogFormat = result.GetValue(logFormat),
                     DataDirectory = DataDirectoryOption.Resolve(result, dataDir, path),
                 }, cancellationToken);
             }
@@ -59,13 +66,37 @@ internal static class ServeCommand
             }
             await using (server)
             {
-                foreach (var warning in server.Warnings)
+                if (result.GetValue(logFormat) == LogFormat.Json)
                 {
-                    Console.Error.WriteLine(warning);
+                    // Every line on the console one JSON object, for the log shipper that reads it.
+                    var logger = server.CreateLogger("Tollgate");
+                    foreach (var warning in server.Warnings)
+                    {
+                        logger.LogWarning("{Warning}", warning.ToString());
+                    }
+                    foreach (var address in server.Addresses)
+                    {
+                        logger.LogInformation("Tollgate is serving {Source} on {Address}", path, address);
+                    }
+                    foreach (var address in server.AdminAddresses)
+                    {
+                        logger.LogInformation("Admin listener (/healthz, /readyz) on {Address}", address);
+                    }
                 }
-                foreach (var address in server.Addresses)
+                else
                 {
-                    Console.WriteLine($"Tollgate is serving {path} on {address}");
+                    foreach (var warning in server.Warnings)
+                    {
+                        Console.Error.WriteLine(warning);
+                    }
+                    foreach (var address in server.Addresses)
+                    {
+                        Console.WriteLine($"Tollgate is serving {path} on {address}");
+                    }
+                    foreach (var address in server.AdminAddresses)
+                    {
+                        Console.WriteLine($"Admin listener (/healthz, /readyz) on {address}");
+                    }
                 }
                 await server.WaitForShutdownAsync(CancellationToken.None);
             }

@@ -74,7 +74,7 @@ public sealed class LambdaSigningTests
             };
             var credentials = new LambdaCredentials { AccessKeyId = Key, SecretAccessKey = Secret, SessionToken = sessionToken };
 
-            var result = await client.InvokeAsync(new Uri(server.Url), FunctionArn, Encoding.UTF8.GetBytes("{\"a\":\"b c\"}"), TimeSpan.FromSeconds(10), credentials, default);
+            var result = await client.InvokeAsync(new Uri(server.Url), FunctionArn, Encoding.UTF8.GetBytes("{\"a\":\"b c\"}"), TimeSpan.FromSeconds(10), credentials, null, default);
 
             Assert.Equal(LambdaOutcome.Ok, result.Outcome);
             var verified = Assert.Single(results);

@@ -176,7 +176,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Null(result.Config);
         Assert.Equal(
             [
-                "error: config 'gateway.yaml', server: unknown key 'port'; expected one of listen, maxRequestBodyBytes, maxTemplateMemoryBytes, drainTimeoutSeconds, keepAliveTimeoutSeconds, maxConnections, maxUpgradedConnections, maxConcurrentRequestsPerBackend, upgradeProtocols.",
+                "error: config 'gateway.yaml', server: unknown key 'port'; expected one of listen, adminListen, maxRequestBodyBytes, maxTemplateMemoryBytes, drainTimeoutSeconds, keepAliveTimeoutSeconds, maxConnections, maxUpgradedConnections, maxConcurrentRequestsPerBackend, upgradeProtocols.",
                 "error: config 'gateway.yaml', apis[0].stages[0]: unknown key 'varables'; expected one of stageName, description, variables, methodSettings, accessLogSettings.",
                 "error: config 'gateway.yaml', apis[0]: unknown key 'stage'; expected one of name, definition, stages.",
                 "error: config 'gateway.yaml', domainNames[0].basePathMappings[0]: unknown key 'api'; expected one of basePath, restApiId, stage.",
@@ -204,6 +204,67 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Null(defaults.MaxConnections);
         Assert.Null(defaults.MaxUpgradedConnections);
         Assert.Equal(1024, defaults.MaxConcurrentRequestsPerBackend);
+    }
+
+    [Fact]
+    public void Load_AdminListen_ReadOrOff()
+    {
+        Write("orders.json", Definition);
+        var path = Write("gateway.yaml", """
+            server: { adminListen: "http://127.0.0.1:9901" }
+            apis: [ { name: orders, definition: orders.json } ]
+            """);
+        Assert.Equal("http://127.0.0.1:9901", ConfigLoader.Load(path, LoadOptions.Default).Config!.Server.AdminListen);
+        Assert.Null(new Tollgate.Gateway.Model.ServerSettings().AdminListen);
+    }
+
+    [Theory]
+    [InlineData("http://[::1]:0")]
+    [InlineData("http://0.0.0.0:9901/")]
+    [InlineData("http://localhost:65535")]
+    public void Load_AdminListenForms_Accepted(string url)
+    {
+        Write("orders.json", Definition);
+        var path = Write("gateway.yaml", $$"""
+            server: { adminListen: "{{url}}" }
+            apis: [ { name: orders, definition: orders.json } ]
+            """);
+        var result = ConfigLoader.Load(path, LoadOptions.Default);
+        Assert.Empty(Lines(result));
+        Assert.Equal(url, result.Config!.Server.AdminListen);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:9901", "must be an http:// URL with an IP address or localhost and a port, e.g. http://127.0.0.1:9901.")]
+    [InlineData("https://127.0.0.1:9901", "must be an http:// URL with an IP address or localhost and a port, e.g. http://127.0.0.1:9901.")]
+    [InlineData("http://127.0.0.1", "must be an http:// URL with an IP address or localhost and a port, e.g. http://127.0.0.1:9901.")]
+    [InlineData("http://127.0.0.1:9901/admin", "must be an http:// URL with an IP address or localhost and a port, e.g. http://127.0.0.1:9901.")]
+    [InlineData("http://admin.internal:9901", "must be an http:// URL with an IP address or localhost and a port, e.g. http://127.0.0.1:9901.")]
+    [InlineData("http://*:9901", "must be an http:// URL with an IP address or localhost and a port, e.g. http://127.0.0.1:9901.")]
+    [InlineData("http://127.0.0.1:99999", "has a port beyond 65535.")]
+    public void Load_AdminListenUnparsable_ErrorNamesKey(string url, string problem)
+    {
+        Write("orders.json", Definition);
+        var path = Write("gateway.yaml", $$"""
+            server: { adminListen: "{{url}}" }
+            apis: [ { name: orders, definition: orders.json } ]
+            """);
+        var result = ConfigLoader.Load(path, LoadOptions.Default);
+        Assert.Null(result.Config);
+        Assert.Equal([$"error: config 'gateway.yaml', server: 'adminListen' '{url}' {problem}"], Lines(result));
+    }
+
+    [Fact]
+    public void Load_AdminListenNotString_ErrorNamesKey()
+    {
+        Write("orders.json", Definition);
+        var path = Write("gateway.yaml", """
+            server: { adminListen: 9901 }
+            apis: [ { name: orders, definition: orders.json } ]
+            """);
+        var result = ConfigLoader.Load(path, LoadOptions.Default);
+        Assert.Null(result.Config);
+        Assert.Equal(["error: config 'gateway.yaml', server: 'adminListen' must be a string, not a number."], Lines(result));
     }
 
     [Fact]

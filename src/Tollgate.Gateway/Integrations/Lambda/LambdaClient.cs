@@ -87,9 +87,11 @@ internal sealed class LambdaClient : IDisposable
     /// refused by the limit (queue full, or no place within the queue timeout) does not reach the
     /// function: it ends <see cref="LambdaOutcome.Failed"/> with status 429, as when Lambda itself
     /// throttles (<c>TooManyRequestsException</c>), and callers answer it the same way.
+    /// <paramref name="requestId"/> is the gateway request the call serves, named on the lines this
+    /// logs (null outside a request).
     /// </summary>
     public async ValueTask<LambdaResult> InvokeAsync(
-        Uri endpoint, string function, byte[] payload, TimeSpan timeout, LambdaCredentials? credentials, CancellationToken cancellationToken)
+        Uri endpoint, string function, byte[] payload, TimeSpan timeout, LambdaCredentials? credentials, string? requestId, CancellationToken cancellationToken)
     {
         using var timeoutSource = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
@@ -125,7 +127,7 @@ internal sealed class LambdaClient : IDisposable
                 }
                 else
                 {
-                    _logger.LogWarning("{Message}: {Body}", message, System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 512))));
+                    _logger.LogWarning("{RequestId} {Message}: {Body}", requestId ?? "-", message, System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 512))));
                 }
                 return new LambdaResult(LambdaOutcome.Failed, status, body, null, message);
             }
@@ -141,7 +143,7 @@ internal sealed class LambdaClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            _logger.LogWarning("Invoking '{Function}' at {Endpoint} failed: {Message}", function, endpoint, e.Message);
+            _logger.LogWarning("{RequestId} invoking '{Function}' at {Endpoint} failed: {Message}", requestId ?? "-", function, endpoint, e.Message);
             return new LambdaResult(LambdaOutcome.Failed, 0, [], null, e.Message);
         }
         finally

@@ -71,7 +71,7 @@ internal sealed class LambdaTarget
         }
         var time = _time;
         var started = time.GetTimestamp();
-        var result = await _client.InvokeAsync(endpoint, function, payload, _timeout, _settings.Credentials, context.Http.RequestAborted);
+        var result = await _client.InvokeAsync(endpoint, function, payload, _timeout, _settings.Credentials, context.RequestId, context.Http.RequestAborted);
         context.IntegrationLatencyMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
         context.IntegrationStatus = result.StatusCode == 0 ? null : result.StatusCode;
         switch (result.Outcome)

@@ -51,6 +51,23 @@ internal sealed class UsageServices : IDisposable
     public Exception? LastFlushError => _counters.LastFlushError;
 
     /// <summary>
+    /// Why usage cannot be recorded durably now (the database is unreadable or gone, or the last
+    /// background write failed); null when it can, or when usage is kept in memory only.
+    /// </summary>
+    public string? CheckStore(TimeSpan wait)
+    {
+        if (_store is null)
+        {
+            return null;
+        }
+        if (_store.Check(wait) is { } problem)
+        {
+            return problem;
+        }
+        return LastFlushError is { } error ? $"the last write of usage failed: {error.Message}" : null;
+    }
+
+    /// <summary>
     /// The day a plan was first served (its quota offset applies to the period containing it),
     /// recorded in the database on first sight so that it survives restarts.
     /// </summary>

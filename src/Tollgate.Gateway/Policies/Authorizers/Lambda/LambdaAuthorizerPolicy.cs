@@ -90,7 +90,7 @@ internal sealed class LambdaAuthorizerPolicy(
             LambdaAuthorizerFormat.HttpApiV1 => AuthorizerEvent.Request(context, methodArn, string.Join(',', sources.Values(identity))),
             _ => AuthorizerEvent.Request(context, methodArn),
         };
-        var result = await lambda.InvokeAsync(settings.Endpoint, settings.Function, payload, settings.Timeout, settings.Credentials, context.Http.RequestAborted);
+        var result = await lambda.InvokeAsync(settings.Endpoint, settings.Function, payload, settings.Timeout, settings.Credentials, context.RequestId, context.Http.RequestAborted);
         switch (result.Outcome)
         {
             case LambdaOutcome.Ok:
