@@ -95,8 +95,11 @@ public sealed class LambdaConcurrencyTests
         Assert.Equal(4, lambda.CountOf(FunctionArn));
         // Six refusals, one log line (the clock stands still): a flood of them is not a flood of lines.
         Assert.Single(gateway.Logs.Lines, l => l.Contains("throttled since the last report", StringComparison.Ordinal));
-        Assert.Contains(gateway.Logs.Lines, l => l.Contains(
-            "1 Lambda call(s) throttled since the last report (429, answered 500); the latest: '" + FunctionArn + "': '" + FunctionArn + "' has 2 invocation(s) in flight and 2 waiting.", StringComparison.Ordinal));
+        // Refusals that race count into the same line: 1 to 6 of them, not always exactly 1.
+        Assert.Matches(
+            @"[1-6] Lambda call\(s\) throttled since the last report \(429, answered 500\); the latest: '" + System.Text.RegularExpressions.Regex.Escape(FunctionArn)
+                + "': '" + System.Text.RegularExpressions.Regex.Escape(FunctionArn) + @"' has 2 invocation\(s\) in flight and 2 waiting\.$",
+            gateway.Logs.Lines.Single(l => l.Contains("throttled since the last report", StringComparison.Ordinal)));
         Assert.DoesNotContain(gateway.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal));
     }
 
