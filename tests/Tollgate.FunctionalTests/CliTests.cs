@@ -99,6 +99,23 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Serve_ListenAddressInUse_SaysSoNotTheUsageDatabase()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var dir = new TempDirectory();
+        var path = dir.Write("api.json", Export);
+
+        var (exit, _, error) = await Cli.RunAsync("serve", "--config", path, "--listen", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"{path}: not served: cannot listen: ", error, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("usage database", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_CtrlC_DrainsInFlightRequestsThenExits()
     {
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

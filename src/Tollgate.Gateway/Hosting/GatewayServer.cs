@@ -64,6 +64,9 @@ internal enum LogFormat
     Json,
 }
 
+/// <summary>Thrown when the usage database cannot be opened or given its tables; the message is the reason.</summary>
+internal sealed class UsageDatabaseException(string message, Exception inner) : Exception(message, inner);
+
 /// <summary>Thrown when the initial config is invalid; carries every problem.</summary>
 internal sealed class InvalidConfigException(IReadOnlyList<ConfigDiagnostic> problems)
     : Exception($"The configuration has {problems.Count(p => p.Severity == DiagnosticSeverity.Error)} error(s).")
@@ -184,11 +187,15 @@ internal sealed class GatewayServer : IAsyncDisposable
             usage = new UsageServices(options.Time, options.DataDirectory, flushFailed: e =>
                 usageLogger.LogError("Writing usage to the database failed; the counts are kept and retried every second: {Message}", e.Message));
         }
-        catch
+        catch (Exception e)
         {
             forwarder.Dispose();
             lambda.Dispose();
             loggerFactory.Dispose();
+            if (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                throw new UsageDatabaseException(e.Message, e);
+            }
             throw;
         }
         var services = new GatewayServices(options.Time, loggerFactory, forwarder, lambda) { Usage = usage };

@@ -50,9 +50,15 @@ internal static class ServeCommand
                     DataDirectory = DataDirectoryOption.Resolve(result, dataDir, path),
                 }, cancellationToken);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            catch (UsageDatabaseException e)
             {
                 Console.Error.WriteLine($"{path}: not served: cannot open the usage database: {e.Message}");
+                return 1;
+            }
+            catch (IOException e)
+            {
+                // Kestrel could not bind a listen address (in use, not an address of this machine).
+                Console.Error.WriteLine($"{path}: not served: cannot listen: {e.Message}");
                 return 1;
             }
             catch (InvalidConfigException e)
