@@ -117,8 +117,10 @@ public sealed class AccessLogTests : IDisposable
     {
         var clock = new FakeTimeProvider();
         var release = new TaskCompletionSource();
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var backend = await TestBackend.StartAsync(async http =>
         {
+            arrived.TrySetResult();
             await release.Task.WaitAsync(http.RequestAborted);
             await http.Response.WriteAsync("late");
         });
@@ -130,6 +132,9 @@ public sealed class AccessLogTests : IDisposable
             var first = await SendAsync(gateway, "/prod/limited", HttpStatusCode.OK);
             var throttled = await SendAsync(gateway, "/prod/limited", HttpStatusCode.TooManyRequests);
             var slow = SendAsync(gateway, "/prod/slow", HttpStatusCode.GatewayTimeout);
+            // The exchange's timer is armed before the request is sent: once the backend has it,
+            // the timer due in TimeoutMs is this request's, not one another left behind.
+            await arrived.Task.WaitAsync(Patience);
             await clock.WhenTimerDue(TimeSpan.FromMilliseconds(TimeoutMs)).WaitAsync(Patience);
             clock.Advance(TimeSpan.FromMilliseconds(TimeoutMs));
             var timedOut = await slow;
