@@ -192,4 +192,22 @@ public sealed class HotReloadTests
         Assert.Equal(ReloadOutcome.Unchanged, gateway.Server.Reloader.ReloadNow());
         Assert.Same(before, gateway.Server.Snapshots.Current);
     }
+
+    [Fact]
+    public async Task Reload_StartOnlyServerSettingsChanged_SwappedWithAWarningNamingThem()
+    {
+        var (gateway, dir) = await StartAsync(Definition("v1"));
+        await using var _ = gateway;
+        using var __ = dir;
+        dir.Write("tollgate.yaml", ConfigFile + "\nserver: { maxConnections: 50, keepAliveTimeoutSeconds: 5, maxRequestBodyBytes: 1000 }\n");
+
+        Assert.Equal(ReloadOutcome.Swapped, gateway.Server.Reloader.ReloadNow());
+        Assert.Contains(gateway.Logs.Lines, l => l.EndsWith(
+            "server: keepAliveTimeoutSeconds, maxConnections changed, but apply only at start: the running values stay until Tollgate is restarted.", StringComparison.Ordinal));
+
+        // Back as they started: no warning for the next reload.
+        dir.Write("tollgate.yaml", ConfigFile);
+        Assert.Equal(ReloadOutcome.Swapped, gateway.Server.Reloader.ReloadNow());
+        Assert.Single(gateway.Logs.Lines, l => l.Contains("apply only at start", StringComparison.Ordinal));
+    }
 }

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Pipeline;
 
+using Tollgate.Gateway.Model;
+
 namespace Tollgate.Gateway.Config;
 
 /// <summary>What a config source produced: the model (null on errors), every problem, and the files it read.</summary>
@@ -32,6 +34,8 @@ internal sealed class ConfigReloader : IDisposable
     private readonly object _gate = new();
     private readonly List<FileSystemWatcher> _watchers = [];
     private HashSet<string> _watched = new(StringComparer.Ordinal);
+    // The server settings the process started with: listeners and limits are set up once.
+    private readonly ServerSettings _startedWith;
 
     public ConfigReloader(Func<ConfigLoad> source, SnapshotHolder holder, GatewayServices services, TimeSpan debounce)
     {
@@ -40,6 +44,7 @@ internal sealed class ConfigReloader : IDisposable
         _services = services;
         _debounce = debounce;
         _logger = services.LoggerFactory.CreateLogger("Tollgate.Config");
+        _startedWith = holder.Current.Config.Server;
         _timer = services.Time.CreateTimer(_ => ReloadNow(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -152,10 +157,50 @@ internal sealed class ConfigReloader : IDisposable
         {
             _logger.LogWarning("{Warning}", warning.ToString());
         }
+        if (StartOnlyChanges(_startedWith, snapshot.Config.Server) is { Count: > 0 } changed)
+        {
+            _logger.LogWarning("server: {Keys} changed, but apply only at start: the running values stay until Tollgate is restarted.",
+                string.Join(", ", changed));
+        }
         _holder.Swap(snapshot);
         Watch(load.SourceFiles);
         _logger.LogInformation("Config reloaded: {Apis} API(s).", snapshot.Config.Apis.Length);
         return ReloadOutcome.Swapped;
+    }
+
+    /// <summary>The server settings that differ from those the process started with and that a reload cannot apply.</summary>
+    internal static List<string> StartOnlyChanges(ServerSettings running, ServerSettings loaded)
+    {
+        var changed = new List<string>();
+        if (!running.Listen.SequenceEqual(loaded.Listen, StringComparer.Ordinal))
+        {
+            changed.Add("listen");
+        }
+        if (!string.Equals(running.AdminListen, loaded.AdminListen, StringComparison.Ordinal))
+        {
+            changed.Add("adminListen");
+        }
+        if (running.DrainTimeout != loaded.DrainTimeout)
+        {
+            changed.Add("drainTimeoutSeconds");
+        }
+        if (running.KeepAliveTimeout != loaded.KeepAliveTimeout)
+        {
+            changed.Add("keepAliveTimeoutSeconds");
+        }
+        if (running.MaxConnections != loaded.MaxConnections)
+        {
+            changed.Add("maxConnections");
+        }
+        if (running.MaxUpgradedConnections != loaded.MaxUpgradedConnections)
+        {
+            changed.Add("maxUpgradedConnections");
+        }
+        if (running.MaxConcurrentRequestsPerBackend != loaded.MaxConcurrentRequestsPerBackend)
+        {
+            changed.Add("maxConcurrentRequestsPerBackend");
+        }
+        return changed;
     }
 
     internal static string Fingerprint(IReadOnlyList<string> files)
