@@ -85,9 +85,8 @@ internal sealed class BackendLimiter
     /// <summary>One backend's count of requests in flight.</summary>
     internal sealed class Backend(string name, int limit)
     {
+        private readonly Pipeline.OccasionalReport _refusals = new(TimeSpan.FromSeconds(1));
         private int _inFlight;
-        private int _refused;
-        private long _lastReport = long.MinValue;
 
         public string Name { get; } = name;
 
@@ -102,7 +101,7 @@ internal sealed class BackendLimiter
                 return true;
             }
             Interlocked.Decrement(ref _inFlight);
-            Interlocked.Increment(ref _refused);
+            _refusals.Add();
             return false;
         }
 
@@ -112,20 +111,7 @@ internal sealed class BackendLimiter
         /// The requests refused since the last report, when a report is due (at most one a
         /// second per backend, so that an overload does not also flood the log); else 0.
         /// </summary>
-        public int TakeRefusedForReport(TimeProvider time)
-        {
-            var now = time.GetTimestamp();
-            var last = Interlocked.Read(ref _lastReport);
-            if (last != long.MinValue && time.GetElapsedTime(last, now) < TimeSpan.FromSeconds(1))
-            {
-                return 0;
-            }
-            if (Interlocked.CompareExchange(ref _lastReport, now, last) != last)
-            {
-                return 0;
-            }
-            return Interlocked.Exchange(ref _refused, 0);
-        }
+        public int TakeRefusedForReport(TimeProvider time) => _refusals.TakeIfDue(time);
     }
 }
 

@@ -17,13 +17,11 @@ namespace Tollgate.Gateway.Hosting;
 /// </summary>
 internal sealed class AcceptGate : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
-    private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
-
     private readonly SocketTransportFactory _transport;
     private readonly SemaphoreSlim _slots;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private long _lastReport = long.MinValue;
+    private readonly Pipeline.OccasionalReport _full = new(TimeSpan.FromSeconds(10));
 
     public AcceptGate(SocketTransportFactory transport, int maxConnections, ILogger logger, TimeProvider time)
     {
@@ -56,10 +54,8 @@ internal sealed class AcceptGate : IConnectionListenerFactory, IConnectionListen
 
     private void ReportFull()
     {
-        var now = _time.GetTimestamp();
-        var last = Interlocked.Read(ref _lastReport);
-        if ((last == long.MinValue || _time.GetElapsedTime(last, now) >= ReportInterval)
-            && Interlocked.CompareExchange(ref _lastReport, now, last) == last)
+        _full.Add();
+        if (_full.TakeIfDue(_time) > 0)
         {
             _logger.LogWarning("At the limit of {Max} client connections (server.maxConnections): new connections wait in the listen backlog until one closes.", MaxConnections);
         }

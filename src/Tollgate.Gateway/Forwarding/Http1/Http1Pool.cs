@@ -114,20 +114,13 @@ internal sealed class Http1Pool : IDisposable
 
     private Endpoint EndpointFor(Uri target)
     {
-        var text = target.OriginalString.AsSpan();
-        const string Scheme = "http://";
-        if (text.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        // Keyed as the backend limiter keys it: scheme and authority, read without allocating.
+        var key = BackendLimiter.Key(target);
+        if (_bySpan.TryGetValue(key, out var found))
         {
-            var rest = text[Scheme.Length..];
-            var end = rest.IndexOfAny('/', '?', '#');
-            var authority = end < 0 ? rest : rest[..end];
-            if (_bySpan.TryGetValue(authority, out var found))
-            {
-                return found;
-            }
-            return _endpoints.GetOrAdd(authority.ToString(), static (_, uri) => new Endpoint(uri), target);
+            return found;
         }
-        return _endpoints.GetOrAdd(target.GetLeftPart(UriPartial.Authority), static (_, uri) => new Endpoint(uri), target);
+        return _endpoints.GetOrAdd(key.ToString(), static (_, uri) => new Endpoint(uri), target);
     }
 
     private async ValueTask<Http1Connection> ConnectAsync(Endpoint endpoint, CancellationToken cancellationToken)

@@ -49,8 +49,7 @@ internal sealed class LambdaClient : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LambdaConcurrency _concurrency;
-    private long _lastThrottleReport = long.MinValue;
-    private int _throttledSinceReport;
+    private readonly Pipeline.OccasionalReport _throttled = new(TimeSpan.FromSeconds(1));
 
     public LambdaClient(TimeProvider time, ILogger logger, int maxFunctions = LambdaConcurrency.DefaultMaxFunctions)
     {
@@ -155,14 +154,11 @@ internal sealed class LambdaClient : IDisposable
     /// <summary>Logs throttled calls at most once a second, with how many there were since the last line.</summary>
     private void ReportThrottled(string function, string message)
     {
-        Interlocked.Increment(ref _throttledSinceReport);
-        var now = _time.GetTimestamp();
-        var last = Interlocked.Read(ref _lastThrottleReport);
-        if ((last == long.MinValue || _time.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(1))
-            && Interlocked.CompareExchange(ref _lastThrottleReport, now, last) == last)
+        _throttled.Add();
+        if (_throttled.TakeIfDue(_time) is > 0 and var count)
         {
             _logger.LogWarning("{Count} Lambda call(s) throttled since the last report (429, answered 500); the latest: '{Function}': {Message}.",
-                Interlocked.Exchange(ref _throttledSinceReport, 0), function, message);
+                count, function, message);
         }
     }
 
