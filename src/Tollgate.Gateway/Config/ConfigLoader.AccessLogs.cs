@@ -26,12 +26,76 @@ internal static partial class ConfigLoader
             limits.ReportUnknownKeys();
         }
         var destinations = file.StringMap("logDestinations").ToImmutableDictionary(StringComparer.Ordinal);
-        return config with { AccessLogs = options, LogDestinations = destinations };
+        var telemetry = file.Object("telemetry") is { } section ? ReadTelemetry(section) : config.Telemetry;
+        return config with { AccessLogs = options, LogDestinations = destinations, Telemetry = telemetry };
     }
 
-    /// <summary>Stage key of access logs: accessLogSettings { destinationArn, format }.</summary>
+    /// <summary>Top-level key telemetry { otlpEndpoint, otlpProtocol, serviceName, samplingRatio, metricsExportIntervalSeconds }.</summary>
+    private static TelemetrySettings ReadTelemetry(ConfigObject section)
+    {
+        var settings = new TelemetrySettings();
+        if (section.String("otlpEndpoint") is { } endpoint)
+        {
+            if (Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Query.Length == 0 && uri.Fragment.Length == 0)
+            {
+                settings = settings with { OtlpEndpoint = uri };
+            }
+            else
+            {
+                section.Error($"'otlpEndpoint' '{endpoint}' must be an http:// or https:// URL without query, e.g. http://127.0.0.1:4318.");
+            }
+        }
+        switch (section.String("otlpProtocol"))
+        {
+            case null:
+                break;
+            case "http/protobuf":
+                settings = settings with { OtlpProtocol = OtlpProtocol.HttpProtobuf };
+                break;
+            case "grpc":
+                settings = settings with { OtlpProtocol = OtlpProtocol.Grpc };
+                break;
+            case var other:
+                section.Error($"'otlpProtocol' '{other}' must be http/protobuf or grpc.");
+                break;
+        }
+        if (section.String("serviceName") is { } service)
+        {
+            if (service.Length is 0 or > 255)
+            {
+                section.Error("'serviceName' must be 1 to 255 characters.");
+            }
+            else
+            {
+                settings = settings with { ServiceName = service };
+            }
+        }
+        if (section.Number("samplingRatio") is { } ratio)
+        {
+            if (ratio is < 0 or > 1 || double.IsNaN(ratio))
+            {
+                section.Error($"'samplingRatio' {ratio} must be from 0 to 1.");
+            }
+            else
+            {
+                settings = settings with { SamplingRatio = ratio };
+            }
+        }
+        if (Bounded(section, "metricsExportIntervalSeconds", 1, 3600) is { } interval)
+        {
+            settings = settings with { MetricsExportInterval = TimeSpan.FromSeconds(interval) };
+        }
+        section.ReportUnknownKeys();
+        return settings;
+    }
+
+    /// <summary>Stage keys of observability: accessLogSettings { destinationArn, format }, tracingEnabled.</summary>
     private static Stage ReadAccessLogStageKeys(ConfigObject stage, Stage model)
     {
+        if (stage.Boolean("tracingEnabled") is { } tracing)
+        {
+            model = model with { TracingEnabled = tracing };
+        }
         if (stage.Object("accessLogSettings") is not { } settings)
         {
             return model;

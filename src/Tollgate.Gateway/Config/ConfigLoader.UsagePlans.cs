@@ -48,6 +48,7 @@ internal static partial class ConfigLoader
         {
             var rate = entry.Number("throttlingRateLimit");
             var burst = entry.Integer("throttlingBurstLimit");
+            var metrics = entry.Boolean("metricsEnabled");
             entry.ReportUnknownKeys();
             if (rate < 0)
             {
@@ -58,7 +59,7 @@ internal static partial class ConfigLoader
                 entry.Error($"'throttlingBurstLimit' {burst} must be from 0 to {int.MaxValue}.");
                 burst = null;
             }
-            settings[name] = new MethodSetting { ThrottlingRateLimit = rate, ThrottlingBurstLimit = (int?)burst };
+            settings[name] = new MethodSetting { ThrottlingRateLimit = rate, ThrottlingBurstLimit = (int?)burst, MetricsEnabled = metrics };
         }
         return model with { MethodSettings = settings.ToImmutable() };
     }

@@ -36,6 +36,7 @@ internal sealed class ConfigReloader : IDisposable
     private HashSet<string> _watched = new(StringComparer.Ordinal);
     // The server settings the process started with: listeners and limits are set up once.
     private readonly ServerSettings _startedWith;
+    private readonly TelemetrySettings _telemetryStartedWith;
 
     public ConfigReloader(Func<ConfigLoad> source, SnapshotHolder holder, GatewayServices services, TimeSpan debounce)
     {
@@ -45,6 +46,7 @@ internal sealed class ConfigReloader : IDisposable
         _debounce = debounce;
         _logger = services.LoggerFactory.CreateLogger("Tollgate.Config");
         _startedWith = holder.Current.Config.Server;
+        _telemetryStartedWith = holder.Current.Config.Telemetry;
         _timer = services.Time.CreateTimer(_ => ReloadNow(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -161,6 +163,10 @@ internal sealed class ConfigReloader : IDisposable
         {
             _logger.LogWarning("server: {Keys} changed, but apply only at start: the running values stay until Tollgate is restarted.",
                 string.Join(", ", changed));
+        }
+        if (snapshot.Config.Telemetry != _telemetryStartedWith)
+        {
+            _logger.LogWarning("telemetry changed, but applies only at start: spans and metrics go where they went until Tollgate is restarted.");
         }
         _holder.Swap(snapshot);
         Watch(load.SourceFiles);

@@ -224,6 +224,44 @@ internal sealed partial class HttpForwarder : IDisposable
     /// </remarks>
     public ValueTask<UpstreamResponse> SendAsync(UpstreamRequest request, bool insecureSkipVerification, CancellationToken cancellationToken)
     {
+        if (Observability.Tracing.StartClient(request.Method) is { } span)
+        {
+            return SendTracedAsync(request, insecureSkipVerification, span, cancellationToken);
+        }
+        return SendUntracedAsync(request, insecureSkipVerification, cancellationToken);
+    }
+
+    /// <summary>
+    /// An upstream call of a traced request: a client span from sending to the response head,
+    /// and the trace headers (<c>traceparent</c>, <c>X-Amzn-Trace-Id</c>) naming it, in place of
+    /// any the client sent.
+    /// </summary>
+    private async ValueTask<UpstreamResponse> SendTracedAsync(UpstreamRequest request, bool insecureSkipVerification, System.Diagnostics.Activity span, CancellationToken cancellationToken)
+    {
+        if (span.IsAllDataRequested)
+        {
+            span.SetTag("http.request.method", request.Method);
+            span.SetTag("server.address", request.Target.Host);
+            span.SetTag("server.port", request.Target.Port);
+            span.SetTag("url.full", request.Target.GetLeftPart(UriPartial.Path));
+        }
+        Observability.Tracing.Inject(span, request.Set);
+        try
+        {
+            var response = await SendUntracedAsync(request, insecureSkipVerification, cancellationToken);
+            span.SetTag("http.response.status_code", response.StatusCode);
+            Observability.Tracing.End(span, response.StatusCode >= 500 ? response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+            return response;
+        }
+        catch (Exception e)
+        {
+            Observability.Tracing.End(span, e is OperationCanceledException ? "timeout or cancelled" : e.GetType().Name);
+            throw;
+        }
+    }
+
+    private ValueTask<UpstreamResponse> SendUntracedAsync(UpstreamRequest request, bool insecureSkipVerification, CancellationToken cancellationToken)
+    {
         if (!_backends.TryEnter(request.Target, out var slot))
         {
             return ValueTask.FromException<UpstreamResponse>(new BackendBusyException(slot));

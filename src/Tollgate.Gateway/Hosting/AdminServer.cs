@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -35,7 +36,7 @@ internal sealed class AdminServer : IAsyncDisposable
     public IReadOnlyList<Uri> Addresses =>
         [.. _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a))];
 
-    public static async Task<AdminServer> StartAsync(string url, AdminHandler handler, Action<ILoggingBuilder> configureLogging, CancellationToken cancellationToken)
+    public static async Task<AdminServer> StartAsync(string url, AdminHandler handler, Observability.Telemetry telemetry, Action<ILoggingBuilder> configureLogging, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         configureLogging(builder.Logging);
@@ -52,6 +53,20 @@ internal sealed class AdminServer : IAsyncDisposable
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(5);
         });
         var app = builder.Build();
+        // Probes and scrapes are not the gateway's traffic: they stay out of its request metrics.
+        app.Use((http, next) =>
+        {
+            if (http.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
+            {
+                metrics.MetricsDisabled = true;
+            }
+            return next(http);
+        });
+        if (telemetry.HasPrometheus)
+        {
+            // GET /metrics: the Prometheus text format (or OpenMetrics, as the scraper asks).
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(telemetry.MeterProvider, AdminHandler.IsScrape, path: null, configureBranchedPipeline: null, optionsName: null);
+        }
         app.Run(handler.HandleAsync);
         try
         {

@@ -84,10 +84,15 @@ internal sealed class GatewayServer : IAsyncDisposable
     private readonly HttpForwarder _forwarder;
     private readonly ILoggerFactory _loggerFactory;
     private readonly AdminServer? _admin;
+    private readonly Observability.Telemetry _telemetry;
+    private readonly Observability.GatewayMetrics _metrics;
 
-    private GatewayServer(WebApplication app, AdminServer? admin, GatewayServices services, HttpForwarder forwarder, ILoggerFactory loggerFactory, SnapshotHolder snapshots, ConfigReloader reloader, IReadOnlyList<ConfigDiagnostic> warnings)
+    private GatewayServer(WebApplication app, AdminServer? admin, GatewayServices services, HttpForwarder forwarder, ILoggerFactory loggerFactory, SnapshotHolder snapshots, ConfigReloader reloader, IReadOnlyList<ConfigDiagnostic> warnings,
+        Observability.Telemetry telemetry, Observability.GatewayMetrics metrics)
     {
         _admin = admin;
+        _telemetry = telemetry;
+        _metrics = metrics;
         Services = services;
         _app = app;
         _forwarder = forwarder;
@@ -114,6 +119,9 @@ internal sealed class GatewayServer : IAsyncDisposable
 
     /// <summary>Client connections the accept gate holds open now (the admin listener's are not among them).</summary>
     public int OpenClientConnections => ((AcceptGate)_app.Services.GetRequiredService<IConnectionListenerFactory>()).Open;
+
+    /// <summary>Whether anything reads this gateway's metrics (the admin listener's /metrics, an OTLP endpoint).</summary>
+    internal bool HasMeterProvider => _telemetry.MeterProvider is not null;
 
     /// <summary>The address of the admin listener (<c>server.adminListen</c>); empty when there is none.</summary>
     public IReadOnlyList<Uri> AdminAddresses => _admin?.Addresses ?? [];
@@ -235,9 +243,14 @@ internal sealed class GatewayServer : IAsyncDisposable
             kestrel.Limits.KeepAliveTimeout = config.Server.KeepAliveTimeout;
         });
         builder.Services.RemoveAll<IConnectionListenerFactory>();
-        builder.Services.AddSingleton<IConnectionListenerFactory>(sp => new AcceptGate(
+        AcceptGate? gate = null;
+        builder.Services.AddSingleton<IConnectionListenerFactory>(sp => gate = new AcceptGate(
             new SocketTransportFactory(sp.GetRequiredService<IOptions<SocketTransportOptions>>(), sp.GetRequiredService<ILoggerFactory>()),
             limits.MaxConnections, loggerFactory.CreateLogger("Tollgate.Server"), options.Time));
+        // Metrics and traces: read (and made) only when the admin listener or an OTLP endpoint asks.
+        var metrics = new Observability.GatewayMetrics(() => services.AccessLogs.Dropped, () => gate?.Open ?? 0);
+        var telemetry = Observability.Telemetry.Start(config.Telemetry, prometheus: config.Server.AdminListen is not null);
+        builder.Services.AddSingleton(metrics);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.Server.DrainTimeout);
         builder.Services.AddSingleton(snapshots);
         builder.Services.AddSingleton(options.Time);
@@ -275,10 +288,12 @@ internal sealed class GatewayServer : IAsyncDisposable
         {
             try
             {
-                admin = await AdminServer.StartAsync(adminListen, new AdminHandler(readiness), b => ConfigureLogging(b, options), cancellationToken);
+                admin = await AdminServer.StartAsync(adminListen, new AdminHandler(readiness), telemetry, b => ConfigureLogging(b, options), cancellationToken);
             }
             catch
             {
+                telemetry.Dispose();
+                metrics.Dispose();
                 reloader.Dispose();
                 await app.DisposeAsync();
                 forwarder.Dispose();
@@ -296,7 +311,12 @@ internal sealed class GatewayServer : IAsyncDisposable
         {
             reloader.Watch(load.SourceFiles);
         }
-        return new GatewayServer(app, admin, services, forwarder, loggerFactory, snapshots, reloader, initial.Diagnostics);
+        if (config.Telemetry.OtlpEndpoint is { } otlp)
+        {
+            lifetimeLogger.LogInformation("Telemetry: metrics and the spans of stages with tracingEnabled go to {Endpoint} ({Protocol}), sampling {Ratio}.",
+                otlp, config.Telemetry.OtlpProtocol == Model.OtlpProtocol.Grpc ? "grpc" : "http/protobuf", config.Telemetry.SamplingRatio);
+        }
+        return new GatewayServer(app, admin, services, forwarder, loggerFactory, snapshots, reloader, initial.Diagnostics, telemetry, metrics);
     }
 
     /// <summary>Completes when the host stops (Ctrl-C, SIGTERM, or <see cref="StopAsync"/>).</summary>
@@ -320,6 +340,9 @@ internal sealed class GatewayServer : IAsyncDisposable
         Services.Authorizers.Dispose();
         // Requests have finished: write every queued access-log line before the files close.
         await Services.AccessLogs.DisposeAsync();
+        // Export the last spans and metrics, then stop reading the instruments.
+        _telemetry.Dispose();
+        _metrics.Dispose();
         _loggerFactory.Dispose();
     }
 

@@ -8,10 +8,15 @@ namespace Tollgate.Gateway.Management;
 /// The requests of the admin listener (<c>server.adminListen</c>), never the gateway's: the
 /// probes Kubernetes expects. <c>/healthz</c> answers 200 <c>ok</c> while the process serves
 /// (liveness); <c>/readyz</c> answers 200 or 503 with a JSON body naming each check
-/// (<see cref="Readiness"/>). GET and HEAD only (405 otherwise); any other path is 404.
+/// (<see cref="Readiness"/>). <c>GET /metrics</c> is the Prometheus exporter's, served before
+/// this handler (<see cref="IsScrape"/>); a HEAD of it answers 200 without a body. GET and HEAD
+/// only (405 otherwise); any other path is 404.
 /// </summary>
 internal sealed class AdminHandler(Readiness readiness)
 {
+    /// <summary>The requests the Prometheus exporter answers: <c>GET /metrics</c>.</summary>
+    public static bool IsScrape(HttpContext http) => HttpMethods.IsGet(http.Request.Method) && http.Request.Path.Value == "/metrics";
+
     private static readonly byte[] Ok = "ok\n"u8.ToArray();
     private static readonly byte[] NotFound = "not found\n"u8.ToArray();
     private static readonly byte[] NotAllowed = "method not allowed\n"u8.ToArray();
@@ -25,7 +30,7 @@ internal sealed class AdminHandler(Readiness readiness)
         var response = http.Response;
         response.Headers.CacheControl = "no-store";
         var path = request.Path.Value;
-        if (path is not ("/healthz" or "/readyz"))
+        if (path is not ("/healthz" or "/readyz" or "/metrics"))
         {
             return WriteAsync(response, StatusCodes.Status404NotFound, "text/plain; charset=utf-8", NotFound, request);
         }
@@ -33,6 +38,10 @@ internal sealed class AdminHandler(Readiness readiness)
         {
             response.Headers.Allow = "GET, HEAD";
             return WriteAsync(response, StatusCodes.Status405MethodNotAllowed, "text/plain; charset=utf-8", NotAllowed, request);
+        }
+        if (path == "/metrics")
+        {
+            return WriteAsync(response, StatusCodes.Status200OK, "text/plain; version=0.0.4; charset=utf-8", [], request);
         }
         if (path == "/healthz")
         {

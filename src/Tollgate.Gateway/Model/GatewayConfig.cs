@@ -65,6 +65,9 @@ public sealed record GatewayConfig
     /// <c>stdout</c> or a <c>file:///</c> path. A stage naming an ARN not in this map is a config error.
     /// </summary>
     public ImmutableDictionary<string, string> LogDestinations { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Where traces and metrics are exported by OpenTelemetry (top-level <c>telemetry</c>).</summary>
+    public TelemetrySettings Telemetry { get; init; } = new();
 }
 
 /// <summary>Settings of the HTTP server itself, not of any one API.</summary>

@@ -13,4 +13,11 @@ public sealed record MethodSetting
 
     /// <summary>Burst (bucket size) for each method; null: not set.</summary>
     public int? ThrottlingBurstLimit { get; init; }
+
+    /// <summary>
+    /// API Gateway's detailed metrics (<c>metricsEnabled</c>): the method's requests are counted
+    /// under their own <c>method</c> and <c>resource</c> (HTTP APIs: <c>route</c>) labels; without
+    /// it they count under the API and stage only. Null: not set (false unless <c>*/*</c> says so).
+    /// </summary>
+    public bool? MetricsEnabled { get; init; }
 }

@@ -27,6 +27,14 @@ public sealed record Stage
 
     /// <summary>The stage's access log; null (the default): none, and nothing is rendered for it.</summary>
     public AccessLogSettings? AccessLogSettings { get; init; }
+
+    /// <summary>
+    /// API Gateway's <c>tracingEnabled</c>: a server span for each request of the stage (with child
+    /// spans for authorizers, Lambda invocations and upstream calls), exported by OTLP when
+    /// <see cref="TelemetrySettings.OtlpEndpoint"/> is set, and <c>$context.xrayTraceId</c> filled.
+    /// Default false.
+    /// </summary>
+    public bool TracingEnabled { get; init; }
 }
 
 /// <summary>A custom domain name and the base paths it maps to API stages.</summary>

@@ -36,6 +36,15 @@ internal sealed class CompiledStage(CompiledApi api, Stage model)
 
     /// <summary>The stage's access log; null when it has none (then nothing is rendered).</summary>
     public Observability.AccessLog? AccessLog { get; init; }
+
+    private Observability.StageMetricLabels? _metricLabels;
+
+    /// <summary>The metric labels of a request of this stage (made on first use: only when metrics are read).</summary>
+    public Observability.MethodLabels MetricLabels(CompiledMethod? method) =>
+        (_metricLabels ??= new Observability.StageMetricLabels(Api.Model, Model)).For(method);
+
+    /// <summary>Whether the stage's requests get a server span (<c>tracingEnabled</c>).</summary>
+    public bool TracingEnabled => Model.TracingEnabled;
 }
 
 /// <summary>

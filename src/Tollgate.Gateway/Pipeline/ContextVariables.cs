@@ -56,6 +56,9 @@ internal static class ContextVariables
         ["responseLength"] = c => c.ResponseLength?.ToString(CultureInfo.InvariantCulture),
         ["responseLatency"] = c => c.ResponseLatencyMs < 0 ? null : c.ResponseLatencyMs.ToString(CultureInfo.InvariantCulture),
         ["authorizer.error"] = c => c.AuthorizerError ?? c.AuthorizerVariable("error"),
+        ["authorizer.latency"] = c => c.AuthorizerLatencyMs < 0 ? null : c.AuthorizerLatencyMs.ToString(CultureInfo.InvariantCulture),
+        ["authorizer.status"] = c => c.AuthorizerStatus?.ToString(CultureInfo.InvariantCulture),
+        ["xrayTraceId"] = c => c.Activity is { } activity ? Observability.Tracing.XrayTraceId(activity.TraceId) : null,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>
@@ -64,13 +67,13 @@ internal static class ContextVariables
     /// </summary>
     private static readonly FrozenSet<string> Absent = new[]
     {
-        "authorizer.latency", "authorizer.status", "authorizer.integrationLatency", "authorizer.integrationStatus",
+        "authorizer.integrationLatency", "authorizer.integrationStatus",
         "authorizer.requestId", "authenticate.error", "authenticate.latency", "authenticate.status",
         "authorize.error", "authorize.latency", "authorize.status", "customDomain.basePathMatched",
         "identity.principalOrgId", "identity.cognitoAuthenticationProvider", "identity.cognitoAuthenticationType",
         "identity.cognitoIdentityId", "identity.cognitoIdentityPoolId", "identity.vpceId", "identity.vpcId",
         "integration.requestId", "waf.error", "waf.latency", "waf.status", "wafResponseCode", "webaclArn",
-        "xrayTraceId", "dataProcessed", "responseOverride.status", "requestOverride.path",
+        "dataProcessed", "responseOverride.status", "requestOverride.path",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>

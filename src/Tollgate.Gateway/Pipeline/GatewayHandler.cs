@@ -13,7 +13,7 @@ namespace Tollgate.Gateway.Pipeline;
 /// method's policy chain, then its integration. Any failure becomes a gateway response rendered
 /// by the API's renderer; nothing escapes as a 500 page or a crash.
 /// </summary>
-internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time, ILogger<GatewayHandler> logger)
+internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time, Observability.GatewayMetrics metrics, ILogger<GatewayHandler> logger)
 {
     private static readonly GatewayError BadPath = GatewayError.Of(GatewayResponseType.DEFAULT_4XX);
 
@@ -29,7 +29,7 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
         http.Response.Headers["x-amzn-RequestId"] = context.RequestId;
         try
         {
-            var error = await RunAsync(snapshot, context);
+            var error = await RunAsync(snapshot, context, metrics.Enabled);
             if (error is not null)
             {
                 await FailAsync(context, error);
@@ -53,18 +53,19 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
         }
         finally
         {
-            if (context.Stage?.AccessLog is { } log)
+            if (context.Stage is { } stage && (stage.AccessLog is not null || context.Activity is not null || metrics.Enabled))
             {
-                await CompleteAsync(context, log);
+                await CompleteAsync(context, stage);
             }
         }
     }
 
     /// <summary>
     /// The completion point: the response is written, so its status, length and latency are known.
-    /// Only a stage with an access log pays for this; the line is queued, never waited for.
+    /// Only a stage with an access log, a span or metrics read pays for this; an access-log line
+    /// is queued, never waited for.
     /// </summary>
-    private async Task CompleteAsync(RequestContext context, Observability.AccessLog log)
+    private async Task CompleteAsync(RequestContext context, CompiledStage stage)
     {
         var response = context.Http.Response;
         if (context.ResponseBody is not null)
@@ -78,13 +79,23 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
                 logger.LogDebug(e, "{RequestId} response ended early.", context.RequestId);
             }
         }
-        context.Status = response.StatusCode;
+        var status = response.StatusCode;
+        var latency = time.GetElapsedTime(context.StartTimestamp).TotalMilliseconds;
+        context.Status = status;
         context.ResponseLength = context.ResponseBody?.Count ?? response.ContentLength;
-        context.ResponseLatencyMs = (long)time.GetElapsedTime(context.StartTimestamp).TotalMilliseconds;
-        log.Write(context);
+        context.ResponseLatencyMs = (long)latency;
+        stage.AccessLog?.Write(context);
+        if (metrics.Enabled)
+        {
+            metrics.Record(context, stage, status, latency);
+        }
+        if (context.Activity is { } activity)
+        {
+            Observability.Tracing.Complete(activity, context, status);
+        }
     }
 
-    private static async ValueTask<GatewayError?> RunAsync(GatewaySnapshot snapshot, RequestContext context)
+    private static async ValueTask<GatewayError?> RunAsync(GatewaySnapshot snapshot, RequestContext context, bool metricsRead)
     {
         var http = context.Http;
         if (!RequestPath.TryNormalize(RawPath(http), out var path, out var problem))
@@ -106,6 +117,10 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
             return GatewayError.Of(GatewayResponseType.MISSING_AUTHENTICATION_TOKEN);
         }
         context.Stage = route.Stage;
+        if (route.Stage.TracingEnabled)
+        {
+            context.Activity = Observability.Tracing.StartServer(context, route.Stage);
+        }
         if (route.Stage.AccessLog is not null)
         {
             context.ResponseBody = Observability.CountingResponseBody.Install(http);
@@ -125,6 +140,16 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
         }
         context.Method = method;
         context.PathParameterRawValues = values;
+        if (context.Activity is { } activity)
+        {
+            Observability.Tracing.Routed(activity, method);
+        }
+        if (metricsRead && http.Features.Get<IHttpMetricsTagsFeature>() is { } metricsTags)
+        {
+            // ASP.NET Core's http.server.request.duration, with the route template as the
+            // semantic conventions ask (never the raw path).
+            metricsTags.Tags.Add(new("http.route", method.ResourcePath));
+        }
 
         if (http.Request.ContentLength > api.MaxRequestBodyBytes)
         {

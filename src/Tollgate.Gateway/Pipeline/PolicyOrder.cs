@@ -76,7 +76,7 @@ internal static class PolicyOrder
         new(PolicyStage.Waf, _ => null),
         new(PolicyStage.Cors, CorsPolicies.Create),
         // API Gateway authorizes first: an AUTHORIZER key source needs the authorizer's usageIdentifierKey.
-        new(PolicyStage.Authorizer, AuthorizerPolicies.Create),
+        new(PolicyStage.Authorizer, MeasuredAuthorizer.Create),
         new(PolicyStage.ApiKey, ApiKeyPolicies.Create),
         new(PolicyStage.Throttling, ThrottlingPolicies.Create),
         new(PolicyStage.Validation, ValidationPolicies.Create),

@@ -91,6 +91,15 @@ internal sealed partial class RequestContext
     /// <summary><c>$context.responseLatency</c>: milliseconds from receiving the request to completing it; -1 until then.</summary>
     public long ResponseLatencyMs { get; set; } = -1;
 
+    /// <summary>The request's server span while a stage with <c>tracingEnabled</c> is traced; null otherwise.</summary>
+    public System.Diagnostics.Activity? Activity { get; set; }
+
+    /// <summary><c>$context.authorizer.latency</c>: milliseconds the method's authorizer took; -1 when it did not run.</summary>
+    public long AuthorizerLatencyMs { get; set; } = -1;
+
+    /// <summary><c>$context.authorizer.status</c>: 200 when the authorizer let the caller in, else its refusal's status; null when it did not run.</summary>
+    public int? AuthorizerStatus { get; set; }
+
     /// <summary><c>$context.authorizer.error</c>: why the method's authorizer refused the caller; null when it did not.</summary>
     public string? AuthorizerError { get; set; }
 

@@ -37,6 +37,9 @@ public sealed class TestLambda : IAsyncDisposable
 
     public int CountOf(string name) => Invocations.Count(i => i.Function == name);
 
+    /// <summary>The <c>X-Amzn-Trace-Id</c> of each invocation, with its function ("" when none came).</summary>
+    public ConcurrentQueue<(string Function, string TraceHeader)> TraceHeaders { get; } = new();
+
     private async Task HandleAsync(HttpContext http)
     {
         const string Prefix = "/2015-03-31/functions/";
@@ -50,6 +53,7 @@ public sealed class TestLambda : IAsyncDisposable
         using var document = await JsonDocument.ParseAsync(http.Request.Body);
         var payload = document.RootElement.Clone();
         Invocations.Enqueue((name, payload));
+        TraceHeaders.Enqueue((name, http.Request.Headers["X-Amzn-Trace-Id"].ToString()));
         var key = _functions.ContainsKey(name) ? name : name[(name.LastIndexOf(':') + 1)..];
         if (!_functions.TryGetValue(key, out var handler))
         {

@@ -63,6 +63,8 @@ internal sealed class LambdaClient : IDisposable
             UseCookies = false,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
             ConnectTimeout = TimeSpan.FromSeconds(10),
+            // The trace headers of an invocation are the gateway's to write (Observability.Tracing).
+            ActivityHeadersPropagator = null,
         });
     }
 
@@ -92,6 +94,35 @@ internal sealed class LambdaClient : IDisposable
     public async ValueTask<LambdaResult> InvokeAsync(
         Uri endpoint, string function, byte[] payload, TimeSpan timeout, LambdaCredentials? credentials, string? requestId, CancellationToken cancellationToken)
     {
+        var span = Observability.Tracing.StartClient("Lambda Invoke " + function);
+        if (span is null)
+        {
+            return await InvokeUntracedAsync(endpoint, function, payload, timeout, credentials, requestId, null, cancellationToken);
+        }
+        span.SetTag("faas.invoked_name", function);
+        span.SetTag("faas.invoked_provider", "aws");
+        span.SetTag("rpc.system", "aws-api");
+        span.SetTag("rpc.service", "Lambda");
+        span.SetTag("rpc.method", "Invoke");
+        LambdaResult? result = null;
+        try
+        {
+            result = await InvokeUntracedAsync(endpoint, function, payload, timeout, credentials, requestId, span, cancellationToken);
+            span.SetTag("aws.lambda.outcome", result.Value.Outcome.ToString());
+            span.SetTag("http.response.status_code", result.Value.StatusCode);
+            return result.Value;
+        }
+        finally
+        {
+            Observability.Tracing.End(span, result is not { } done ? "cancelled"
+                : done.Outcome == LambdaOutcome.Ok ? null : done.Message ?? done.FunctionError ?? done.Outcome.ToString());
+        }
+    }
+
+    private async ValueTask<LambdaResult> InvokeUntracedAsync(
+        Uri endpoint, string function, byte[] payload, TimeSpan timeout, LambdaCredentials? credentials, string? requestId,
+        System.Diagnostics.Activity? span, CancellationToken cancellationToken)
+    {
         using var timeoutSource = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         var slot = default(LambdaSlot);
@@ -110,6 +141,10 @@ internal sealed class LambdaClient : IDisposable
             };
             request.Content.Headers.ContentType = Json;
             request.Headers.TryAddWithoutValidation("X-Amz-Invocation-Type", "RequestResponse");
+            if (span is not null)
+            {
+                Observability.Tracing.Inject(span, (name, value) => request.Headers.TryAddWithoutValidation(name, value));
+            }
             if (credentials is not null && Signer is { } signer)
             {
                 await signer(request, payload, credentials);

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Pipeline;
+
+namespace Tollgate.Gateway.Observability;
+
+/// <summary>
+/// API Gateway's CloudWatch metrics (<c>AWS/ApiGateway</c>) as .NET instruments on the meter
+/// <see cref="MeterName"/>, which the OpenTelemetry SDK reads for the Prometheus endpoint and OTLP
+/// (<see cref="Telemetry"/>). CloudWatch's metrics map to them as docs/observability.md shows:
+/// <c>Count</c>, <c>4XXError</c> and <c>5XXError</c> are <see cref="Requests"/> by
+/// <c>status_class</c>; <c>Latency</c> and <c>IntegrationLatency</c> are histograms in ms.
+/// Labels are the API, the stage and, where the stage's <c>metricsEnabled</c> asks for detailed
+/// metrics, the method and resource template (HTTP APIs: the route key): never a raw path, so the
+/// number of series is bounded by the config. With no reader listening (no admin listener, no
+/// OTLP endpoint) every instrument is disabled and a request pays one field read.
+/// </summary>
+internal sealed class GatewayMetrics : IDisposable
+{
+    /// <summary>The meter's name, as an OpenTelemetry reader subscribes to it.</summary>
+    public const string MeterName = "Tollgate";
+
+    /// <summary>Latency buckets in ms: 1 ms to API Gateway's 29 s integration timeout and beyond.</summary>
+    private static readonly IReadOnlyList<double> LatencyBuckets =
+        [1, 2.5, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 10000, 29000, 60000];
+
+    private static readonly string[] StatusClasses = ["1xx", "2xx", "3xx", "4xx", "5xx"];
+
+    private readonly Meter _meter;
+
+    public GatewayMetrics(Func<long> droppedAccessLogLines, Func<int> openConnections)
+    {
+        _meter = new Meter(MeterName, typeof(GatewayMetrics).Assembly.GetName().Version?.ToString());
+        var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets };
+        Requests = _meter.CreateCounter<long>("tollgate.api.requests", "{request}",
+            "Requests an API stage answered (CloudWatch Count; 4XXError and 5XXError by status_class).");
+        Latency = _meter.CreateHistogram("tollgate.api.latency", "ms",
+            "From receiving a request to answering it (CloudWatch Latency).", tags: null, advice);
+        IntegrationLatency = _meter.CreateHistogram("tollgate.api.integration_latency", "ms",
+            "From sending a request to the integration to its answer (CloudWatch IntegrationLatency).", tags: null, advice);
+        GatewayResponses = _meter.CreateCounter<long>("tollgate.api.gateway_responses", "{response}",
+            "Answers the gateway gave itself, by gateway response type (THROTTLED, QUOTA_EXCEEDED, UNAUTHORIZED, ...).");
+        Authorizers = _meter.CreateCounter<long>("tollgate.api.authorizer_requests", "{request}",
+            "Requests a method's authorizer decided, by outcome: allow, unauthorized (401), deny (403), error (500).");
+        _meter.CreateObservableCounter("tollgate.access_log.dropped", droppedAccessLogLines, "{line}",
+            "Access-log lines dropped because a destination's queue was full.");
+        _meter.CreateObservableUpDownCounter("tollgate.connections.open", openConnections, "{connection}",
+            "Client connections open now (the admin listener's are not counted).");
+    }
+
+    public Counter<long> Requests { get; }
+
+    public Histogram<double> Latency { get; }
+
+    public Histogram<double> IntegrationLatency { get; }
+
+    public Counter<long> GatewayResponses { get; }
+
+    public Counter<long> Authorizers { get; }
+
+    /// <summary>Whether any reader listens: only then is a request's completion measured for metrics.</summary>
+    public bool Enabled => Requests.Enabled;
+
+    /// <summary>Records a completed request of a stage: its status, latencies, gateway response and authorizer outcome.</summary>
+    public void Record(RequestContext context, CompiledStage stage, int status, double latencyMs)
+    {
+        var labels = stage.MetricLabels(context.Method);
+        var tags = labels.Tags;
+        tags.Add("status_class", StatusClasses[Math.Clamp(status / 100, 1, 5) - 1]);
+        Requests.Add(1, tags);
+        Latency.Record(latencyMs, labels.Tags);
+        if (context.IntegrationLatencyMs >= 0)
+        {
+            IntegrationLatency.Record(context.IntegrationLatencyMs, labels.Tags);
+        }
+        if (context.Error is { } error)
+        {
+            var stageTags = labels.StageTags;
+            stageTags.Add("type", error.Type.ToString());
+            GatewayResponses.Add(1, stageTags);
+        }
+        if (context.Method?.Model.AuthorizerId is { } authorizer && AuthorizerOutcome(context) is { } outcome)
+        {
+            var stageTags = labels.StageTags;
+            stageTags.Add("authorizer", authorizer);
+            stageTags.Add("outcome", outcome);
+            Authorizers.Add(1, stageTags);
+        }
+    }
+
+    /// <summary>What the method's authorizer decided, or null when it did not get to decide.</summary>
+    private static string? AuthorizerOutcome(RequestContext context)
+    {
+        if (context.AuthorizerError is not null)
+        {
+            return context.Error?.Type switch
+            {
+                GatewayResponseType.UNAUTHORIZED => "unauthorized",
+                GatewayResponseType.ACCESS_DENIED => "deny",
+                _ => "error",
+            };
+        }
+        if (context.Error?.Type is GatewayResponseType.AUTHORIZER_FAILURE or GatewayResponseType.AUTHORIZER_CONFIGURATION_ERROR)
+        {
+            return "error";
+        }
+        return context.Authorizer is not null ? "allow" : null;
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
+
+/// <summary>
+/// The labels of one stage's requests, made once per method (the stage's <c>metricsEnabled</c>
+/// decides whether the method and resource are among them) and kept for the life of the snapshot.
+/// </summary>
+internal sealed class StageMetricLabels(Api api, Stage stage)
+{
+    private readonly ConcurrentDictionary<CompiledMethod, MethodLabels> _byMethod = new();
+    private readonly MethodLabels _stageOnly = new(api.Id, stage.StageName, null, null, api.Protocol == ApiProtocol.Http);
+
+    /// <summary>The labels of a request of <paramref name="method"/> (null: it matched none).</summary>
+    public MethodLabels For(CompiledMethod? method) =>
+        method is null ? _stageOnly : _byMethod.GetOrAdd(method, Create);
+
+    private MethodLabels Create(CompiledMethod method)
+    {
+        var key = Policies.Throttling.UsageCompiler.MethodKey(method.ResourcePath, method.Model.HttpMethod);
+        var detailed = Setting(key)?.MetricsEnabled ?? Setting("*/*")?.MetricsEnabled ?? false;
+        return detailed
+            ? new MethodLabels(api.Id, stage.StageName, method.Model.HttpMethod, method.ResourcePath, api.Protocol == ApiProtocol.Http)
+            : _stageOnly;
+    }
+
+    private MethodSetting? Setting(string key)
+    {
+        foreach (var (raw, setting) in stage.MethodSettings)
+        {
+            if (string.Equals(Policies.Throttling.UsageCompiler.NormalizeMethodKey(raw), key, StringComparison.Ordinal))
+            {
+                return setting;
+            }
+        }
+        return null;
+    }
+}
+
+/// <summary>The label values of one method of a stage (or of the stage alone).</summary>
+internal sealed class MethodLabels
+{
+    private readonly KeyValuePair<string, object?>[] _tags;
+    private readonly KeyValuePair<string, object?>[] _stageTags;
+
+    public MethodLabels(string api, string stage, string? method, string? resource, bool httpApi)
+    {
+        _stageTags = [new("api", api), new("stage", stage)];
+        _tags = httpApi
+            ? [.. _stageTags, new("route", method is null ? "" : resource == "$default" ? "$default" : method + " " + resource)]
+            : [.. _stageTags, new("method", method ?? ""), new("resource", resource ?? "")];
+    }
+
+    /// <summary>api, stage and method and resource (REST) or route (HTTP APIs).</summary>
+    public TagList Tags => new(_tags);
+
+    /// <summary>api and stage.</summary>
+    public TagList StageTags => new(_stageTags);
+}
