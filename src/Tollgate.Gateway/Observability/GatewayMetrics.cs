@@ -81,33 +81,24 @@ internal sealed class GatewayMetrics : IDisposable
             stageTags.Add("type", error.Type.ToString());
             GatewayResponses.Add(1, stageTags);
         }
-        if (context.Method?.Model.AuthorizerId is { } authorizer && AuthorizerOutcome(context) is { } outcome)
+        if (AuthorizerOutcome(context) is { } outcome)
         {
             var stageTags = labels.StageTags;
-            stageTags.Add("authorizer", authorizer);
+            stageTags.Add("authorizer", context.Method?.Model.AuthorizerId ?? context.Method?.Model.AuthorizationType ?? "");
             stageTags.Add("outcome", outcome);
             Authorizers.Add(1, stageTags);
         }
     }
 
-    /// <summary>What the method's authorizer decided, or null when it did not get to decide.</summary>
-    private static string? AuthorizerOutcome(RequestContext context)
+    /// <summary>What the method's authorizer decided (its <c>$context.authorizer.status</c>), or null when it did not run.</summary>
+    private static string? AuthorizerOutcome(RequestContext context) => context.AuthorizerStatus switch
     {
-        if (context.AuthorizerError is not null)
-        {
-            return context.Error?.Type switch
-            {
-                GatewayResponseType.UNAUTHORIZED => "unauthorized",
-                GatewayResponseType.ACCESS_DENIED => "deny",
-                _ => "error",
-            };
-        }
-        if (context.Error?.Type is GatewayResponseType.AUTHORIZER_FAILURE or GatewayResponseType.AUTHORIZER_CONFIGURATION_ERROR)
-        {
-            return "error";
-        }
-        return context.Authorizer is not null ? "allow" : null;
-    }
+        null => null,
+        200 => "allow",
+        401 => "unauthorized",
+        403 => "deny",
+        _ => "error",
+    };
 
     public void Dispose() => _meter.Dispose();
 }

@@ -123,6 +123,84 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Metrics_AuthorizerOutcomes_AndAuthorizerContextVariables()
+    {
+        await using var lambda = await TestLambda.StartAsync();
+        const string Allowed = "arn:aws:execute-api:eu-west-1:123456789012:metrics-auth/live/GET/orders/*";
+        lambda.Function("tenant-auth", e => e.GetProperty("authorizationToken").GetString() switch
+        {
+            "deny" => Authorizers.AuthorizerSetup.Policy("Deny", Allowed),
+            "broken" => new LambdaReply("{\"errorMessage\":\"boom\",\"errorType\":\"Error\"}", "Unhandled"),
+            _ => Authorizers.AuthorizerSetup.Policy("Allow", Allowed),
+        });
+        await using var backend = await TestBackend.StartAsync(TestBackend.EchoAsync);
+        var config = Authorizers.AuthorizerSetup.Config(backend.Url, Authorizers.AuthorizerSetup.Token(), lambdaUrl: lambda.Url);
+        using var temp = new TempDirectory();
+        var stage = config.Apis[0].Stages[0] with
+        {
+            AccessLogSettings = new AccessLogSettings
+            {
+                DestinationArn = "file://" + temp.File("auth.log"),
+                Format = "$context.requestId $context.status $context.authorizer.status $context.authorizer.latency \"$context.authorizer.error\"",
+            },
+        };
+        config = WithAdmin(config with { Apis = [config.Apis[0] with { Id = "metrics-auth", Stages = [stage] }] });
+        var gateway = await RunningGateway.StartAsync(config);
+        List<Sample> samples;
+        await using (gateway)
+        {
+            foreach (var (token, expected) in new[] { ("ok", 200), ("ok2", 200), ("deny", 403), ("broken", 500), ((string?)null, 401) })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/live/orders/1");
+                if (token is not null)
+                {
+                    request.Headers.TryAddWithoutValidation("Authorization", token);
+                }
+                Assert.Equal(expected, (int)(await gateway.Client.SendAsync(request)).StatusCode);
+            }
+            samples = await ScrapeAsync(gateway);
+        }
+        (string, string) A = ("api", "metrics-auth");
+        Assert.Equal(2, Single(samples, "tollgate_api_authorizer_requests_total", A, ("authorizer", "auth"), ("outcome", "allow")).Value);
+        Assert.Equal(1, Single(samples, "tollgate_api_authorizer_requests_total", A, ("authorizer", "auth"), ("outcome", "deny")).Value);
+        Assert.Equal(1, Single(samples, "tollgate_api_authorizer_requests_total", A, ("authorizer", "auth"), ("outcome", "error")).Value);
+        Assert.Equal(1, Single(samples, "tollgate_api_authorizer_requests_total", A, ("authorizer", "auth"), ("outcome", "unauthorized")).Value);
+        Assert.Equal(1, Single(samples, "tollgate_api_gateway_responses_total", A, ("type", "AUTHORIZER_CONFIGURATION_ERROR")).Value);
+
+        // The same outcomes in the access log: authorizer.status, a latency in ms, authorizer.error.
+        var lines = File.ReadAllLines(temp.File("auth.log")).Select(l => l[(l.IndexOf(' ', StringComparison.Ordinal) + 1)..]).ToList();
+        Assert.Equal(5, lines.Count);
+        Assert.Matches("""^200 200 \d+ "-"$""", lines[0]);
+        Assert.Matches("""^403 403 \d+ "User is not authorized to access this resource with an explicit deny"$""", lines[2]);
+        Assert.Matches("""^500 500 \d+ "boom"$""", lines[3]);
+        Assert.Matches("""^401 401 \d+ "The identity source is missing or empty."$""", lines[4]);
+    }
+
+    [Theory]
+    [InlineData(OtlpProtocol.HttpProtobuf)]
+    [InlineData(OtlpProtocol.Grpc)]
+    public async Task Otlp_MetricsPushedToCollector(OtlpProtocol protocol)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(grpc: protocol == OtlpProtocol.Grpc);
+        var apiName = "metrics-otlp-" + protocol.ToString().ToLowerInvariant();
+        var api = Api(apiName, "prod", Resource("/ok", ("GET", Mock("{}"))));
+        var config = Config(api) with { Telemetry = new TelemetrySettings { OtlpEndpoint = receiver.BaseUri, OtlpProtocol = protocol } };
+        await using (var gateway = await RunningGateway.StartAsync(config))
+        {
+            await gateway.Client.GetAsync("/prod/ok");
+            await gateway.Client.GetAsync("/prod/ok");
+            await gateway.Client.GetAsync("/no-such-stage/barrier");
+        }
+        // Stopping the gateway exports what the meter provider holds.
+        var point = Assert.Single(receiver.Points, p => p.Metric == "tollgate.api.requests" && p.Attributes.GetValueOrDefault("api") == apiName);
+        Assert.Equal(2, point.Value);
+        Assert.Equal("2xx", point.Attributes["status_class"]);
+        Assert.True(receiver.MetricNames.ContainsKey("http.server.request.duration"));
+        Assert.True(receiver.MetricNames.ContainsKey("tollgate.api.latency"));
+        Assert.Contains(receiver.Paths, p => p.EndsWith(protocol == OtlpProtocol.Grpc ? "MetricsService/Export" : "/v1/metrics", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Metrics_OneMethodDetailed_OthersUnderTheStage()
     {
         var api = Api("metrics-b", "prod",

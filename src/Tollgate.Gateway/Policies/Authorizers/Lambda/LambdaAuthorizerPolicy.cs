@@ -66,10 +66,12 @@ internal sealed class LambdaAuthorizerPolicy(
     {
         if (!sources.TryGetKey(context, out var identity))
         {
+            context.AuthorizerError = "The identity source is missing or empty.";
             return ValueTask.FromResult<GatewayError?>(Unauthorized);
         }
         if (settings.ValidationExpression is { } expression && !Matches(expression, identity))
         {
+            context.AuthorizerError = "The token does not match the identity validation expression.";
             return ValueTask.FromResult<GatewayError?>(Unauthorized);
         }
         var methodArn = runtime.MethodArn(context);
@@ -99,6 +101,7 @@ internal sealed class LambdaAuthorizerPolicy(
                 if (decision is null)
                 {
                     logger.LogError("{RequestId} authorizer '{Authorizer}': invalid output from '{Function}': {Problem}.", context.RequestId, settings.Name, settings.Function, problem);
+                    context.AuthorizerError = "Invalid authorizer output: " + problem;
                     return ConfigurationError;
                 }
                 if (settings.Ttl > TimeSpan.Zero)
@@ -108,6 +111,7 @@ internal sealed class LambdaAuthorizerPolicy(
                 return Apply(context, decision, methodArn);
             case LambdaOutcome.FunctionError:
                 var message = AuthorizerOutput.ErrorMessage(result.Payload);
+                context.AuthorizerError = message;
                 if (message == "Unauthorized")
                 {
                     return Unauthorized;
@@ -117,6 +121,7 @@ internal sealed class LambdaAuthorizerPolicy(
             default:
                 logger.Log(result.Throttled ? LogLevel.Debug : LogLevel.Error,
                     "{RequestId} authorizer '{Authorizer}': {Outcome}: {Message}.", context.RequestId, settings.Name, result.Outcome, result.Message);
+                context.AuthorizerError = result.Message ?? result.Outcome.ToString();
                 return ConfigurationError;
         }
     }
@@ -131,8 +136,10 @@ internal sealed class LambdaAuthorizerPolicy(
                 context.UsageIdentifierKey = decision.UsageIdentifierKey;
                 return null;
             case PolicyDecision.ExplicitDeny:
+                context.AuthorizerError = ExplicitDeny.Message;
                 return ExplicitDeny;
             default:
+                context.AuthorizerError = ImplicitDeny.Message;
                 return ImplicitDeny;
         }
     }
