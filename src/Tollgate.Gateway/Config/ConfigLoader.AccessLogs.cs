@@ -22,6 +22,8 @@ internal static partial class ConfigLoader
                 MaxFileBytes = BoundedBytes(limits, "maxFileBytes", 1024) ?? options.MaxFileBytes,
                 MaxFiles = (int)(Bounded(limits, "maxFiles", 1, 1000) ?? options.MaxFiles),
                 QueueLines = (int)(Bounded(limits, "queueLines", 1, 1_000_000) ?? options.QueueLines),
+                RotateInterval = limits.Integer("rotateIntervalSeconds") is 0 ? TimeSpan.Zero
+                    : Bounded(limits, "rotateIntervalSeconds", 60, 31 * 86400) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.RotateInterval,
             };
             limits.ReportUnknownKeys();
         }

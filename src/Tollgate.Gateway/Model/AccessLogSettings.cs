@@ -50,4 +50,10 @@ public sealed record AccessLogOptions
     /// and counted; a request never waits for its log line. 1 to 1,000,000; default 10,000.
     /// </summary>
     public int QueueLines { get; init; } = DefaultQueueLines;
+
+    /// <summary>
+    /// Time rotation: a file is also rotated by the first line written after each boundary of this
+    /// interval (UTC; 3600 s rotates on the hour, 86400 s at midnight). Zero (the default): by size only.
+    /// </summary>
+    public TimeSpan RotateInterval { get; init; }
 }

@@ -21,7 +21,7 @@ internal sealed class AccessLog(AccessLogFormat format, AccessLogWriter writer)
 /// name it; they outlive snapshots, so a reload neither reopens files nor loses queued lines. The
 /// queue size and rotation limits are those of the config in use when a destination is first opened.
 /// </summary>
-internal sealed class AccessLogDestinations(ILoggerFactory loggers) : IAsyncDisposable
+internal sealed class AccessLogDestinations(ILoggerFactory loggers, TimeProvider? time = null) : IAsyncDisposable
 {
     /// <summary>The destination name of standard output.</summary>
     public const string Stdout = "stdout";
@@ -30,7 +30,7 @@ internal sealed class AccessLogDestinations(ILoggerFactory loggers) : IAsyncDisp
     private readonly ILogger _logger = loggers.CreateLogger("Tollgate.AccessLog");
 
     /// <summary>Makes a sink for a destination (<c>stdout</c> or a file path); tests replace it.</summary>
-    internal Func<string, AccessLogOptions, IAccessLogSink> SinkFactory { get; set; } = CreateSink;
+    internal Func<string, AccessLogOptions, IAccessLogSink> SinkFactory { get; set; } = (destination, options) => CreateSink(destination, options, time ?? TimeProvider.System);
 
     /// <summary>The writers opened so far.</summary>
     public IReadOnlyList<AccessLogWriter> Writers
@@ -96,10 +96,10 @@ internal sealed class AccessLogDestinations(ILoggerFactory loggers) : IAsyncDisp
         return null;
     }
 
-    private static IAccessLogSink CreateSink(string destination, AccessLogOptions options) =>
+    private static IAccessLogSink CreateSink(string destination, AccessLogOptions options, TimeProvider time) =>
         destination == Stdout
             ? new StreamSink(Stdout, Console.OpenStandardOutput())
-            : new RotatingFileSink(destination, options);
+            : new RotatingFileSink(destination, options, time);
 
     /// <summary>Writes every queued line and closes the destinations.</summary>
     public async ValueTask DisposeAsync()

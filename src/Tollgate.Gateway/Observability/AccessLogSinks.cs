@@ -31,18 +31,22 @@ internal sealed class StreamSink(string name, Stream stream) : IAccessLogSink
 }
 
 /// <summary>
-/// Lines to a file, rotated by size: before a line would take the file past
-/// <see cref="AccessLogOptions.MaxFileBytes"/>, <c>x.log.N-1</c> moves to <c>x.log.N</c>, ...,
-/// <c>x.log</c> to <c>x.log.1</c>, and a new <c>x.log</c> is begun; the oldest beyond
-/// <see cref="AccessLogOptions.MaxFiles"/> is deleted. A line is never split across files. The file
-/// is opened on the first line, appending to what is there.
+/// Lines to a file, rotated by size and, when <see cref="AccessLogOptions.RotateInterval"/> is set,
+/// by time: before a line would take the file past <see cref="AccessLogOptions.MaxFileBytes"/>, or
+/// when the first line after an interval boundary (UTC, counted from the epoch: every hour on the
+/// hour for 3600 s) comes, <c>x.log.N-1</c> moves to <c>x.log.N</c>, ..., <c>x.log</c> to
+/// <c>x.log.1</c>, and a new <c>x.log</c> is begun; the oldest beyond
+/// <see cref="AccessLogOptions.MaxFiles"/> is deleted. A line is never split across files, and an
+/// empty file is never rotated. The file is opened on the first line, appending to what is there.
 /// </summary>
-internal sealed class RotatingFileSink(string path, AccessLogOptions options) : IAccessLogSink
+internal sealed class RotatingFileSink(string path, AccessLogOptions options, TimeProvider? time = null) : IAccessLogSink
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private StreamWriter? _writer;
     private long _size;
+    private DateTimeOffset _nextBoundary = DateTimeOffset.MaxValue;
 
     public string Name { get; } = path;
 
@@ -53,7 +57,7 @@ internal sealed class RotatingFileSink(string path, AccessLogOptions options) : 
     {
         var bytes = Utf8.GetByteCount(line) + 1;
         var writer = _writer ?? Open();
-        if (_size > 0 && _size + bytes > options.MaxFileBytes)
+        if (_size > 0 && (_size + bytes > options.MaxFileBytes || (_nextBoundary != DateTimeOffset.MaxValue && _time.GetUtcNow() >= _nextBoundary)))
         {
             writer = Rotate();
         }
@@ -72,6 +76,13 @@ internal sealed class RotatingFileSink(string path, AccessLogOptions options) : 
         }
         var file = new FileStream(Name, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete);
         _size = file.Length;
+        if (options.RotateInterval > TimeSpan.Zero)
+        {
+            // The next boundary after now: a file is rotated at most once per interval.
+            var interval = options.RotateInterval.Ticks;
+            var now = _time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+            _nextBoundary = DateTimeOffset.UnixEpoch.AddTicks((now / interval + 1) * interval);
+        }
         return _writer = new StreamWriter(file, Utf8, 64 * 1024);
     }
 

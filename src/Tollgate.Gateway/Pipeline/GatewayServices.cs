@@ -28,7 +28,7 @@ internal sealed class GatewayServices(TimeProvider time, ILoggerFactory loggerFa
     private UsageServices? _usage;
 
     /// <summary>The access-log writers, one per destination, kept across reloads.</summary>
-    public Observability.AccessLogDestinations AccessLogs { get; } = new(loggerFactory);
+    public Observability.AccessLogDestinations AccessLogs { get; } = new(loggerFactory, time);
 
     /// <summary>JWKS keys and the Lambda authorizer result cache, kept across reloads.</summary>
     public AuthorizerServices Authorizers { get; } = new(time);

@@ -86,7 +86,7 @@ internal static class ServeCommand
                     }
                     foreach (var address in server.AdminAddresses)
                     {
-                        logger.LogInformation("Admin listener (/healthz, /readyz) on {Address}", address);
+                        logger.LogInformation("Admin listener (/healthz, /readyz, /metrics) on {Address}", address);
                     }
                 }
                 else
@@ -101,7 +101,7 @@ internal static class ServeCommand
                     }
                     foreach (var address in server.AdminAddresses)
                     {
-                        Console.WriteLine($"Admin listener (/healthz, /readyz) on {address}");
+                        Console.WriteLine($"Admin listener (/healthz, /readyz, /metrics) on {address}");
                     }
                 }
                 await server.WaitForShutdownAsync(CancellationToken.None);

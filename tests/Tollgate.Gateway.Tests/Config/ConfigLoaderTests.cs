@@ -191,6 +191,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Write("orders.json", Definition);
         var path = Write("gateway.yaml", """
             telemetry: { otlpEndpoint: "http://collector:4317", otlpProtocol: grpc, serviceName: edge, samplingRatio: 0.25, metricsExportIntervalSeconds: 15 }
+            accessLogs: { rotateIntervalSeconds: 3600 }
             apis:
               - name: orders
                 definition: orders.json
@@ -207,6 +208,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal("edge", config.Telemetry.ServiceName);
         Assert.Equal(0.25, config.Telemetry.SamplingRatio);
         Assert.Equal(TimeSpan.FromSeconds(15), config.Telemetry.MetricsExportInterval);
+        Assert.Equal(TimeSpan.FromHours(1), config.AccessLogs.RotateInterval);
         var stage = Assert.Single(Assert.Single(config.Apis).Stages);
         Assert.True(stage.TracingEnabled);
         Assert.True(stage.MethodSettings["*/*"].MetricsEnabled);

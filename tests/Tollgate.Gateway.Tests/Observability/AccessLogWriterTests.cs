@@ -48,6 +48,32 @@ public sealed class AccessLogWriterTests : IDisposable
     }
 
     [Fact]
+    public void Rotation_ByTime_OnTheHour_NeverAnEmptyFile()
+    {
+        var path = Path.Combine(_directory, "access.log");
+        var time = new Support.FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 10, 15, 0, TimeSpan.Zero));
+        var options = new AccessLogOptions { RotateInterval = TimeSpan.FromHours(1), MaxFiles = 5 };
+        using var sink = new RotatingFileSink(path, options, time);
+
+        sink.Write("10:15");
+        time.SetUtcNow(new DateTimeOffset(2026, 12, 2, 10, 59, 59, TimeSpan.Zero));
+        sink.Write("10:59:59");
+        time.SetUtcNow(new DateTimeOffset(2026, 12, 2, 11, 0, 0, TimeSpan.Zero));
+        sink.Write("11:00");
+        sink.Write("11:00 again");
+        // Three quiet hours: one rotation when the next line comes, no empty files for the hours between.
+        time.SetUtcNow(new DateTimeOffset(2026, 12, 2, 14, 30, 0, TimeSpan.Zero));
+        sink.Write("14:30");
+        sink.Flush();
+
+        Assert.Equal(2, sink.Rotations);
+        Assert.Equal(["10:15", "10:59:59"], File.ReadAllLines(path + ".2"));
+        Assert.Equal(["11:00", "11:00 again"], File.ReadAllLines(path + ".1"));
+        Assert.Equal(["14:30"], File.ReadAllLines(path));
+        Assert.Equal(3, Directory.GetFiles(_directory).Length);
+    }
+
+    [Fact]
     public async Task Rotation_MaxFiles_OldestDeletedNewestKeptInOrder()
     {
         var path = Path.Combine(_directory, "access.log");
