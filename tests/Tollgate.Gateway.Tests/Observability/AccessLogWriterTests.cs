@@ -130,6 +130,26 @@ public sealed class AccessLogWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Write_ManyLinesAtOnce_WrittenInBatchesNotOneFlushEach()
+    {
+        var sink = new GatedSink();
+        sink.Gate.Set();
+        var writer = new AccessLogWriter(sink, 10_000, NullLogger.Instance);
+        const int N = 2000;
+        for (var i = 0; i < N; i++)
+        {
+            writer.Write(Line(i));
+        }
+        await writer.WhenWrittenAsync(N).WaitAsync(Patience);
+
+        Assert.Equal(Enumerable.Range(0, N).Select(Line), sink.Lines);
+        // The loop lets lines gather (AccessLogWriter.FlushInterval) instead of waking for each:
+        // a handful of batches, not one flush (a write system call) per line.
+        Assert.InRange(sink.Flushes, 1, N / 20);
+        await writer.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Write_SinkFails_CountedLaterLinesStillWritten()
     {
         var sink = new GatedSink { FailOn = "bad" };
@@ -168,7 +188,9 @@ public sealed class AccessLogWriterTests : IDisposable
             Lines.Add(line);
         }
 
-        public void Flush() { }
+        public int Flushes { get; private set; }
+
+        public void Flush() => Flushes++;
 
         public void Dispose() => Gate.Dispose();
     }
