@@ -74,6 +74,8 @@ internal static partial class HeaderRules
         ("Via",                 "D D P", "D D P", "P D D", 'P'),
         ("WWW-Authenticate",    "D D D", "D D D", "R R R", 'R'),
         ("x-amzn-RequestId",    "P P P", "P P P", "R R R", 'R'),
+        // The gateway writes its own to HTTP and HTTP_PROXY endpoints (recorded from AWS).
+        ("x-amzn-apigateway-api-id", "D D P", "P P P", "P P P", 'P'),
         // Hop-by-hop fields the guide does not name (RFC 9110 section 7.6.1): never across.
         ("Keep-Alive",          "D D D", "D D D", "D D D", 'D'),
         ("Proxy-Connection",    "D D D", "D D D", "D D D", 'D'),

@@ -71,6 +71,11 @@ internal sealed partial class HttpForwarder
         }
         upstream.Add("X-Forwarded-Proto", inbound.Scheme);
         upstream.Add("X-Forwarded-Port", ForwardedPort(context));
+        if (request.RestHeaderRules && context.Stage is { } stage)
+        {
+            // What API Gateway adds to HTTP_PROXY requests (recorded from AWS); a client's own is dropped by the table.
+            upstream.Add(ApiIdHeader, stage.Api.Id);
+        }
 
         if (request.HeaderOverrides is { } overrides)
         {
@@ -140,6 +145,9 @@ internal sealed partial class HttpForwarder
 
     /// <summary>The <c>X-Forwarded-Port</c> the gateway passes on: the port the request came in on.</summary>
     internal static string ForwardedPort(RequestContext context) => PortText(context.Http.Connection.LocalPort);
+
+    /// <summary>The header naming the API to an HTTP or HTTP_PROXY endpoint.</summary>
+    internal const string ApiIdHeader = "x-amzn-apigateway-api-id";
 
     private static PortString? _lastPort;
 

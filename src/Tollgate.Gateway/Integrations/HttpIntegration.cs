@@ -120,7 +120,7 @@ internal sealed class HttpIntegration(
         }
         // What API Gateway itself sends to HTTP integrations.
         request.Add("User-Agent", "AmazonAPIGateway_" + settings.ApiId);
-        request.Add("x-amzn-apigateway-api-id", settings.ApiId);
+        request.Add(HttpForwarder.ApiIdHeader, settings.ApiId);
         var accept = false;
         foreach (var (name, source) in settings.Mappings.Headers)
         {

@@ -33,11 +33,7 @@ internal sealed class HttpProxyIntegration(
         }
         target = AppendQuery(target, context);
 
-        // What API Gateway adds to HTTP_PROXY requests (recorded from AWS).
-        var overrides = new List<KeyValuePair<string, string>>(mappings.Headers.Count + 1)
-        {
-            new("x-amzn-apigateway-api-id", context.Stage?.Api.Id ?? ""),
-        };
+        List<KeyValuePair<string, string>>? overrides = null;
         foreach (var (name, source) in mappings.Headers)
         {
             if (source.Resolve(context) is not { } value)
@@ -51,7 +47,7 @@ internal sealed class HttpProxyIntegration(
                 case HeaderAction.Drop:
                     continue;
                 default:
-                    overrides.Add(new(name, value));
+                    (overrides ??= []).Add(new(name, value));
                     break;
             }
         }
