@@ -58,7 +58,7 @@ internal static partial class HeaderRules
         ("Authorization",       "P P P", "P P X", "R R R", 'R'),
         ("Connection",          "D D D", "D D X", "R R R", 'R'),
         ("Content-Encoding",    "P D P", "P P P", "P P P", 'P'),
-        ("Content-Length",      "D D D", "X X X", "P P R", 'R'),
+        ("Content-Length",      "D D P", "X X X", "P P R", 'R'),
         ("Content-MD5",         "D D D", "D D D", "R R R", 'P'),
         ("Date",                "P P P", "P P P", "R R R", 'R'),
         ("Expect",              "D D D", "D D X", "D D D", 'D'),

@@ -184,6 +184,7 @@ public sealed class LambdaProxyFidelityTests
             Assert.Equal("http", Value(headers, "X-Forwarded-Proto"));
             Assert.Equal("1.1 proxy", Value(headers, "Via"));
             Assert.Equal("no-cache", Value(headers, "Pragma"));
+            Assert.Equal("1", Value(headers, "Content-Length"));
             Assert.Equal(gateway.BaseUri.Authority, Value(headers, "Host"));
             Assert.Matches(TraceIdPattern, Value(headers, "X-Amzn-Trace-Id"));
         }

@@ -19,6 +19,7 @@ public sealed class HeaderRulesTests
     [InlineData("Expect", "D D D")]
     [InlineData("Authorization", "P P P")]
     [InlineData("Pragma", "P P P")]
+    [InlineData("Content-Length", "D D P")]
     [InlineData("X-Anything", "P P P")]
     public void ClientRequest_FollowsTheGuidesRequestColumn(string name, string expected)
     {
