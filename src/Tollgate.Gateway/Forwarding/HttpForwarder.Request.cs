@@ -139,8 +139,8 @@ internal sealed partial class HttpForwarder
         {
             return null;
         }
-        var sent = context.Http.Request.Headers["X-Forwarded-For"];
-        return sent.Count == 0 || string.IsNullOrEmpty(sent.ToString()) ? remote : sent.ToString() + ", " + remote;
+        var sent = context.Http.Request.Headers["X-Forwarded-For"].ToString();
+        return sent.Length == 0 ? remote : sent + ", " + remote;
     }
 
     /// <summary>The <c>X-Forwarded-Port</c> the gateway passes on: the port the request came in on.</summary>

@@ -83,13 +83,13 @@ internal sealed partial class HttpForwarder
         {
             var (name, value) = fields[i];
             string target;
-            if (switching && (string.Equals(name, "Upgrade", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "Connection", StringComparison.OrdinalIgnoreCase)))
+            if (switching && string.Equals(name, "Connection", StringComparison.OrdinalIgnoreCase))
             {
-                // A tunnelled upgrade: the server writes Connection itself; Upgrade names the protocol.
-                if (name.Length == "Connection".Length)
-                {
-                    continue;
-                }
+                // A tunnelled upgrade: the server writes Connection itself.
+                continue;
+            }
+            if (switching && string.Equals(name, "Upgrade", StringComparison.OrdinalIgnoreCase))
+            {
                 target = name;
             }
             else if (restRules)
