@@ -68,6 +68,24 @@ public class ForwarderBenchmarks
         return request.Headers.Count;
     }
 
+    [Benchmark(Description = "upstream request, REST header table (HTTP_PROXY)")]
+    public int CreateRequestRest()
+    {
+        var request = HttpForwarder.CreateRequest(_context, new ForwardRequest("GET", Target, null, TimeSpan.FromSeconds(29), false, 10 << 20, Tollgate.Gateway.Model.ServerSettings.DefaultUpgradeProtocols, RestHeaderRules: true), isUpgrade: false);
+        return request.Headers.Count;
+    }
+
+    [Benchmark(Description = "response head copy, REST header table (HTTP_PROXY)")]
+    public int CopyResponseHeadRest()
+    {
+        _http.Response.Headers.Clear();
+        HttpForwarder.CopyResponseHead(_response, _http.Response, restRules: true);
+        return _http.Response.Headers.Count;
+    }
+
+    [Benchmark(Description = "trace id (X-Amzn-Trace-Id root)")]
+    public string TraceId() => TraceIds.New(DateTimeOffset.UnixEpoch);
+
     [Benchmark(Description = "response head copy, 8 headers")]
     public int CopyResponseHead()
     {

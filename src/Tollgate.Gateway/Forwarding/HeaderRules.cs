@@ -2,8 +2,8 @@ using System.Buffers;
 
 namespace Tollgate.Gateway.Forwarding;
 
-/// <summary>Which headers cross the gateway, and how.</summary>
-internal static class HeaderRules
+/// <summary>Which headers cross the gateway, and how (REST APIs' table in HeaderRules.Table.cs).</summary>
+internal static partial class HeaderRules
 {
     /// <summary>Hop-by-hop headers (RFC 9110 section 7.6.1) and Host: never forwarded either way.</summary>
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
@@ -13,8 +13,8 @@ internal static class HeaderRules
     };
 
     /// <summary>
-    /// Response headers API Gateway does not pass through as they are: REST APIs send the
-    /// integration's value as <c>x-amzn-Remapped-{name}</c> and set their own where they have one.
+    /// Response headers an HTTP API's HTTP_PROXY integration passes on as <c>x-amzn-Remapped-{name}</c>
+    /// (REST APIs follow the table in HeaderRules.Table.cs instead).
     /// </summary>
     private static readonly Dictionary<string, string> Remapped = new[]
     {
@@ -53,7 +53,7 @@ internal static class HeaderRules
 
     public static bool IsRemapped(string name) => Remapped.ContainsKey(name);
 
-    /// <summary>The name a response field is passed on under: <c>x-amzn-Remapped-{name}</c> for the remapped ones.</summary>
+    /// <summary>The name an HTTP API passes a response field on under: <c>x-amzn-Remapped-{name}</c> for the remapped ones.</summary>
     public static string ResponseName(string name) => Remapped.TryGetValue(name, out var remapped) ? remapped : name;
 
     public static bool IsForwarded(string name) => Forwarded.Contains(name);

@@ -33,10 +33,13 @@ internal sealed partial class HttpForwarder
         var hasBody = upstream.Body is not null;
 
         var connectionTokens = inbound.Headers.Connection;
-        string? forwardedFor = null;
         foreach (var (name, values) in inbound.Headers)
         {
-            if (HeaderRules.IsHopByHop(name) || name.StartsWith(':') || NamedByConnection(connectionTokens, name))
+            if (name.StartsWith(':') || NamedByConnection(connectionTokens, name))
+            {
+                continue;
+            }
+            if (request.RestHeaderRules ? HeaderRules.ClientRequest(name, HeaderTarget.HttpProxy) != HeaderAction.Pass : HeaderRules.IsHopByHop(name))
             {
                 continue;
             }
@@ -47,10 +50,6 @@ internal sealed partial class HttpForwarder
             }
             if (HeaderRules.IsForwarded(name))
             {
-                if (string.Equals(name, "X-Forwarded-For", StringComparison.OrdinalIgnoreCase))
-                {
-                    forwardedFor = values.ToString();
-                }
                 continue;
             }
             foreach (var value in values)
@@ -66,12 +65,17 @@ internal sealed partial class HttpForwarder
             upstream.Upgrade = inbound.Headers.Upgrade.ToString();
         }
 
-        if (context.SourceIp is { Length: > 0 } remote)
+        if (ForwardedFor(context) is { } forwardedFor)
         {
-            upstream.Add("X-Forwarded-For", string.IsNullOrEmpty(forwardedFor) ? remote : forwardedFor + ", " + remote);
+            upstream.Add("X-Forwarded-For", forwardedFor);
         }
         upstream.Add("X-Forwarded-Proto", inbound.Scheme);
-        upstream.Add("X-Forwarded-Port", PortText(http.Connection.LocalPort));
+        upstream.Add("X-Forwarded-Port", ForwardedPort(context));
+        if (request.RestHeaderRules && context.Stage is { } stage)
+        {
+            // What API Gateway adds to HTTP_PROXY requests (recorded from AWS); a client's own is dropped by the table.
+            upstream.Add(ApiIdHeader, stage.Api.Id);
+        }
 
         if (request.HeaderOverrides is { } overrides)
         {
@@ -123,6 +127,27 @@ internal sealed partial class HttpForwarder
         }
         return message;
     }
+
+    /// <summary>
+    /// The <c>X-Forwarded-For</c> the gateway passes on: the client's list with the client's own
+    /// address appended; null when the address is unknown. Proxied requests and Lambda proxy
+    /// events carry the same value.
+    /// </summary>
+    internal static string? ForwardedFor(RequestContext context)
+    {
+        if (context.SourceIp is not { Length: > 0 } remote)
+        {
+            return null;
+        }
+        var sent = context.Http.Request.Headers["X-Forwarded-For"].ToString();
+        return sent.Length == 0 ? remote : sent + ", " + remote;
+    }
+
+    /// <summary>The <c>X-Forwarded-Port</c> the gateway passes on: the port the request came in on.</summary>
+    internal static string ForwardedPort(RequestContext context) => PortText(context.Http.Connection.LocalPort);
+
+    /// <summary>The header naming the API to an HTTP or HTTP_PROXY endpoint.</summary>
+    internal const string ApiIdHeader = "x-amzn-apigateway-api-id";
 
     private static PortString? _lastPort;
 

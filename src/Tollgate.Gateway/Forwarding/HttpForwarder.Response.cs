@@ -70,8 +70,10 @@ internal sealed partial class HttpForwarder
     /// <summary>
     /// The backend's head onto the client's response: hop-by-hop fields dropped, the ones API
     /// Gateway remaps renamed <c>x-amzn-Remapped-*</c>, repeated fields kept as repeated lines.
+    /// <paramref name="restRules"/>: REST APIs' table for HTTP_PROXY
+    /// (<see cref="HeaderRules.IntegrationResponse"/>); otherwise HTTP APIs' rules.
     /// </summary>
-    internal static void CopyResponseHead(UpstreamResponse response, HttpResponse outbound)
+    internal static void CopyResponseHead(UpstreamResponse response, HttpResponse outbound, bool restRules = false)
     {
         outbound.StatusCode = response.StatusCode;
         var headers = outbound.Headers;
@@ -80,11 +82,33 @@ internal sealed partial class HttpForwarder
         for (var i = 0; i < fields.Count; i++)
         {
             var (name, value) = fields[i];
-            if (HeaderRules.IsHopByHop(name) && !(switching && string.Equals(name, "Upgrade", StringComparison.OrdinalIgnoreCase)))
+            string target;
+            if (switching && string.Equals(name, "Connection", StringComparison.OrdinalIgnoreCase))
             {
+                // A tunnelled upgrade: the server writes Connection itself.
                 continue;
             }
-            var target = HeaderRules.ResponseName(name);
+            if (switching && string.Equals(name, "Upgrade", StringComparison.OrdinalIgnoreCase))
+            {
+                target = name;
+            }
+            else if (restRules)
+            {
+                var action = HeaderRules.IntegrationResponse(name, HeaderTarget.HttpProxy);
+                if (action == HeaderAction.Drop)
+                {
+                    continue;
+                }
+                target = action == HeaderAction.Remap ? HeaderRules.RemappedName(name) : name;
+            }
+            else
+            {
+                if (HeaderRules.IsHopByHop(name))
+                {
+                    continue;
+                }
+                target = HeaderRules.ResponseName(name);
+            }
             if (SeenBefore(fields, i, name))
             {
                 headers.Append(target, value);

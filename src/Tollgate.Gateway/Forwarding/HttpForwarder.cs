@@ -10,7 +10,12 @@ using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Forwarding;
 
-/// <summary>What to send upstream: the target and what the integration changes on the way.</summary>
+/// <summary>
+/// What to send upstream: the target and what the integration changes on the way.
+/// <paramref name="RestHeaderRules"/>: headers follow REST APIs' table for HTTP_PROXY
+/// (<see cref="HeaderRules.ClientRequest"/>, <see cref="HeaderRules.IntegrationResponse"/>);
+/// otherwise (HTTP APIs) only hop-by-hop fields stay behind.
+/// </summary>
 internal readonly record struct ForwardRequest(
     string Method,
     Uri Target,
@@ -19,7 +24,8 @@ internal readonly record struct ForwardRequest(
     bool InsecureSkipVerification,
     long MaxRequestBodyBytes,
     ImmutableArray<string> UpgradeProtocols,
-    IForwardTransform? Transform = null);
+    IForwardTransform? Transform = null,
+    bool RestHeaderRules = false);
 
 /// <summary>
 /// Proxies one request to an HTTP backend: bodies are streamed both ways and never buffered,
@@ -154,7 +160,7 @@ internal sealed partial class HttpForwarder : IDisposable
             // The integration timeout covers the wait for the response head, then each wait for
             // body bytes (cancel.ReadAsync); a tunnel is bounded by neither.
             cancel.StopTimeout();
-            CopyResponseHead(response, http.Response);
+            CopyResponseHead(response, http.Response, request.RestHeaderRules);
             if (request.Transform is { } transform && status != StatusCodes.Status101SwitchingProtocols)
             {
                 if (transform.NeedsResponseBody(status))

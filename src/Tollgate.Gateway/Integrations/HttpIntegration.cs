@@ -47,7 +47,11 @@ internal sealed class HttpIntegration(
         {
             return failure!.Report(context, logger, location, settings.Uri.Text);
         }
-        var upstream = CreateRequest(context, target, mapped);
+        var upstream = CreateRequest(context, target, mapped, out var refusedHeader);
+        if (refusedHeader is not null)
+        {
+            return HttpProxyIntegration.RefuseMapping(context, refusedHeader, logger);
+        }
         if (forwarder.Refuse(context, upstream) is { } refused)
         {
             return refused;
@@ -95,8 +99,13 @@ internal sealed class HttpIntegration(
         }
     }
 
-    private UpstreamRequest CreateRequest(RequestContext context, Uri target, MappedRequest mapped)
+    /// <summary>
+    /// The integration request; <paramref name="refusedHeader"/> names a mapped header API Gateway
+    /// refuses to set (the request then answers 500, <see cref="HeaderAction.Refuse"/>).
+    /// </summary>
+    private UpstreamRequest CreateRequest(RequestContext context, Uri target, MappedRequest mapped, out string? refusedHeader)
     {
+        refusedHeader = null;
         var overrides = mapped.Overrides;
         target = AppendQuery(target, context, overrides?.QueryString);
         var method = settings.HttpMethod is null or "ANY" ? context.HttpMethod : settings.HttpMethod;
@@ -111,36 +120,53 @@ internal sealed class HttpIntegration(
         }
         // What API Gateway itself sends to HTTP integrations.
         request.Add("User-Agent", "AmazonAPIGateway_" + settings.ApiId);
-        request.Add("x-amzn-apigateway-api-id", settings.ApiId);
+        request.Add(HttpForwarder.ApiIdHeader, settings.ApiId);
+        var accept = false;
         foreach (var (name, source) in settings.Mappings.Headers)
         {
-            if (source.Resolve(context) is { } value)
+            if (source.Resolve(context) is { } value && !SetHeader(request, name, value, ref accept))
             {
-                SetHeader(request, name, value);
+                refusedHeader = name;
+                return request;
             }
         }
         if (overrides?.Headers is { } headers)
         {
             foreach (var (name, value) in headers)
             {
-                SetHeader(request, name, value);
+                if (!SetHeader(request, name, value, ref accept))
+                {
+                    refusedHeader = name;
+                    return request;
+                }
             }
+        }
+        if (!accept)
+        {
+            // API Gateway asks a non-proxy HTTP endpoint for JSON unless a mapping says otherwise (recorded from AWS).
+            request.Add("Accept", TemplateSelection.Json);
         }
         return request;
     }
 
-    private static void SetHeader(UpstreamRequest request, string name, string value)
+    /// <summary>Sets a mapped header by REST APIs' table; false when API Gateway refuses the mapping.</summary>
+    private static bool SetHeader(UpstreamRequest request, string name, string value, ref bool accept)
     {
-        if (HeaderRules.IsHopByHop(name) || string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
+        switch (HeaderRules.MappedRequest(name, HeaderTarget.Http))
         {
-            return;
+            case HeaderAction.Refuse:
+                return false;
+            case HeaderAction.Drop:
+                return true;
         }
         if (HeaderRules.IsContentHeader(name) && request.Body is null)
         {
             // Content fields travel with a body only.
-            return;
+            return true;
         }
+        accept |= string.Equals(name, "Accept", StringComparison.OrdinalIgnoreCase);
         request.Set(name, value);
+        return true;
     }
 
     private Uri AppendQuery(Uri target, RequestContext context, List<KeyValuePair<string, string>>? overrides)

@@ -36,13 +36,35 @@ internal sealed class HttpProxyIntegration(
         List<KeyValuePair<string, string>>? overrides = null;
         foreach (var (name, source) in mappings.Headers)
         {
-            if (source.Resolve(context) is { } value)
+            if (source.Resolve(context) is not { } value)
             {
-                (overrides ??= []).Add(new(name, value));
+                continue;
+            }
+            switch (HeaderRules.MappedRequest(name, HeaderTarget.HttpProxy))
+            {
+                case HeaderAction.Refuse:
+                    return ValueTask.FromResult<GatewayError?>(RefuseMapping(context, name, logger));
+                case HeaderAction.Drop:
+                    continue;
+                default:
+                    (overrides ??= []).Add(new(name, value));
+                    break;
             }
         }
         var method = httpMethod is null or "ANY" ? context.HttpMethod : httpMethod;
-        return forwarder.ForwardAsync(context, new ForwardRequest(method, target, overrides, timeout, insecureSkipVerification, maxRequestBodyBytes, upgradeProtocols));
+        return forwarder.ForwardAsync(context, new ForwardRequest(method, target, overrides, timeout, insecureSkipVerification, maxRequestBodyBytes, upgradeProtocols, RestHeaderRules: true));
+    }
+
+    /// <summary>
+    /// API Gateway's answer to a request whose integration request would set a header it does not
+    /// let a mapping set (<see cref="HeaderAction.Refuse"/>: Content-Length, Transfer-Encoding, and
+    /// for Lambda also Authorization, Connection, Expect, Proxy-Authenticate, TE): 500, nothing sent.
+    /// </summary>
+    internal static GatewayError RefuseMapping(RequestContext context, string header, ILogger logger)
+    {
+        context.IntegrationError = $"the integration request header '{header}' cannot be set by a mapping";
+        logger.LogError("{RequestId} {Method} {Resource}: {Problem}; API Gateway refuses such a request with 500.", context.RequestId, context.HttpMethod, context.Method?.ResourcePath, context.IntegrationError);
+        return GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR);
     }
 
     private Uri AppendQuery(Uri target, RequestContext context)

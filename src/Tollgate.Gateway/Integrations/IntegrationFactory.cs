@@ -67,6 +67,7 @@ internal static class IntegrationFactory
                         target,
                         RequestMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger, c.Config.Server.MaxTemplateMemoryBytes),
                         ResponseMapping.Compile(integration, c.Api, c.Location, c.Diagnostics, logger, c.Config.Server.MaxTemplateMemoryBytes, hasIntegrationResponse: true),
+                        LambdaIntegration.RefusedHeaders(integration.RequestParameters),
                         c.Location,
                         logger);
         }
@@ -79,6 +80,13 @@ internal static class IntegrationFactory
     public static IIntegration CreateLambdaProxy(MethodCompilation c, Integration integration, string payloadFormatVersion)
     {
         var logger = c.LoggerFactory.CreateLogger("Tollgate.Integrations");
+        if (c.Api.Protocol == ApiProtocol.Rest && integration.HttpMethod is { } httpMethod && !string.Equals(httpMethod, "POST", StringComparison.OrdinalIgnoreCase))
+        {
+            // The Lambda Invoke API takes POST only: API Gateway imports such a method and answers
+            // every request to it 500 (recorded from AWS).
+            c.Diagnostics.Warning(c.Location, $"AWS_PROXY integration has httpMethod '{httpMethod}'; Lambda is invoked with POST only, so requests to this method answer 500, as in API Gateway.");
+            return new NotServedIntegration(c.Location, $"the AWS_PROXY integration's httpMethod is '{httpMethod}', not POST", logger);
+        }
         var target = LambdaTarget.Compile(c, integration, logger);
         if (target is null)
         {

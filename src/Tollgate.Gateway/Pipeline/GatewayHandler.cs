@@ -26,7 +26,7 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
         {
             AccountId = snapshot.Config.AccountId,
         };
-        http.Response.Headers["x-amzn-RequestId"] = context.RequestId;
+        MarkResponse(context);
         try
         {
             var error = await RunAsync(snapshot, context, metrics.Enabled);
@@ -44,7 +44,7 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
                 return;
             }
             http.Response.Clear();
-            http.Response.Headers["x-amzn-RequestId"] = context.RequestId;
+            MarkResponse(context);
             await FailAsync(context, GatewayError.Of(GatewayResponseType.DEFAULT_5XX));
         }
         catch (Exception e)
@@ -58,6 +58,17 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
                 await CompleteAsync(context, stage);
             }
         }
+    }
+
+    /// <summary>
+    /// The headers every REST API response carries: <c>x-amzn-RequestId</c> and <c>x-amz-apigw-id</c>
+    /// (HTTP APIs swap them for <c>apigw-requestid</c>, <see cref="HttpApiRequests.Begin"/>).
+    /// </summary>
+    private static void MarkResponse(RequestContext context)
+    {
+        var headers = context.Http.Response.Headers;
+        headers["x-amzn-RequestId"] = context.RequestId;
+        headers["x-amz-apigw-id"] = context.ExtendedRequestId;
     }
 
     /// <summary>

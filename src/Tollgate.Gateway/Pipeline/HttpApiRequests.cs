@@ -14,6 +14,7 @@ internal static class HttpApiRequests
     {
         var headers = context.Http.Response.Headers;
         headers.Remove("x-amzn-RequestId");
+        headers.Remove("x-amz-apigw-id");
         headers["apigw-requestid"] = context.RequestId;
         if (context.Stage?.Api.Cors is not { } cors)
         {

@@ -29,6 +29,7 @@ internal static class HttpApiErrors
         var response = context.Http.Response;
         response.StatusCode = status;
         response.Headers.Remove("x-amzn-RequestId");
+        response.Headers.Remove("x-amz-apigw-id");
         response.Headers["apigw-requestid"] = context.RequestId;
         response.ContentType = "application/json";
         response.ContentLength = body.Length;

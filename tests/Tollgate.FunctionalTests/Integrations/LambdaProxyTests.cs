@@ -35,7 +35,8 @@ public sealed class LambdaProxyTests
         Assert.Equal("created", await response.Content.ReadAsStringAsync());
         Assert.Equal("1", response.Headers.GetValues("X-A").Single());
         Assert.Equal(["a", "b"], response.Headers.GetValues("X-M"));
-        Assert.Equal(["multi"], response.Headers.GetValues("X-Both"));
+        // AWS (recorded) sends both: the multiValueHeaders values first, then the headers one.
+        Assert.Equal(["multi", "single"], response.Headers.GetValues("X-Both"));
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
 
         var e = lambda.Invocations.Single().Event;
@@ -135,7 +136,6 @@ public sealed class LambdaProxyTests
     [InlineData("\"just text\"")]
     [InlineData("{\"statusCode\": 200, \"body\": {\"a\": 1}}")]
     [InlineData("{\"statusCode\": 200, \"body\": \"x\", \"extra\": true}")]
-    [InlineData("{\"body\": \"no status\"}")]
     [InlineData("{\"statusCode\": \"abc\"}")]
     [InlineData("{\"statusCode\": 200, \"headers\": {\"X\": {\"nested\": 1}}}")]
     [InlineData("not json at all")]

@@ -43,6 +43,9 @@ public sealed class UpgradeTests
     });
 
     /// <summary>The head's field lines other than those that vary with ports, sorted.</summary>
+    /// <summary>What API Gateway adds to every HTTP_PROXY request (recorded from AWS).</summary>
+    private const string ApiId = "x-amzn-apigateway-api-id: up";
+
     private static string[] Fields(string head, RawBackend backend, RunningGateway gateway)
     {
         var lines = head.Split("\r\n");
@@ -66,7 +69,7 @@ public sealed class UpgradeTests
         Assert.StartsWith("HTTP/1.1 200 ", head, StringComparison.Ordinal);
         Assert.Equal("ok", body);
         var received = Assert.Single(backend.Heads);
-        Assert.Equal(["X-Forwarded-For: 127.0.0.1", "X-Forwarded-Proto: http", "X-Keep: 1"], Fields(received, backend, gateway));
+        Assert.Equal(["X-Forwarded-For: 127.0.0.1", "X-Forwarded-Proto: http", "X-Keep: 1", ApiId], Fields(received, backend, gateway));
     }
 
     [Theory]
@@ -84,7 +87,7 @@ public sealed class UpgradeTests
 
         Assert.StartsWith("HTTP/1.1 200 ", head, StringComparison.Ordinal);
         Assert.Equal("ok", body);
-        Assert.Equal(["X-Forwarded-For: 127.0.0.1", "X-Forwarded-Proto: http"], Fields(Assert.Single(backend.Heads), backend, gateway));
+        Assert.Equal(["X-Forwarded-For: 127.0.0.1", "X-Forwarded-Proto: http", ApiId], Fields(Assert.Single(backend.Heads), backend, gateway));
     }
 
     [Theory]
@@ -108,7 +111,7 @@ public sealed class UpgradeTests
         await stream.ReadExactlyAsync(echo, timeout.Token);
         Assert.Equal("echo:ping", Encoding.ASCII.GetString(echo));
         Assert.Equal(
-            ["Connection: Upgrade", "Sec-WebSocket-Version: 13", "Upgrade: " + protocol, "X-Forwarded-For: 127.0.0.1", "X-Forwarded-Proto: http"],
+            ["Connection: Upgrade", "Sec-WebSocket-Version: 13", "Upgrade: " + protocol, "X-Forwarded-For: 127.0.0.1", "X-Forwarded-Proto: http", ApiId],
             Fields(Assert.Single(backend.Heads), backend, gateway));
     }
 
@@ -124,7 +127,7 @@ public sealed class UpgradeTests
 
         Assert.StartsWith("HTTP/1.1 200 ", head, StringComparison.Ordinal);
         Assert.Equal("ok", body);
-        Assert.Equal(["Sec-WebSocket-Version: 13", "X-Forwarded-For: 127.0.0.1", "X-Forwarded-Proto: http"], Fields(Assert.Single(backend.Heads), backend, gateway));
+        Assert.Equal(["Sec-WebSocket-Version: 13", "X-Forwarded-For: 127.0.0.1", "X-Forwarded-Proto: http", ApiId], Fields(Assert.Single(backend.Heads), backend, gateway));
     }
 
     private static async Task<TcpClient> ConnectAsync(RunningGateway gateway)

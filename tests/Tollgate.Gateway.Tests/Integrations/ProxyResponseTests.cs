@@ -8,13 +8,14 @@ public sealed class ProxyResponseTests
     private static ProxyResponse? Parse(string json, bool v2, out string? problem) => ProxyResponse.Parse(Encoding.UTF8.GetBytes(json), v2, out problem);
 
     [Fact]
-    public void Parse_V1FullResponse_MergesMultiValueHeadersOverHeaders()
+    public void Parse_V1FullResponse_HeaderInBothMaps_MultiValuesThenSingle()
     {
         var response = Parse("{\"statusCode\": \"404\", \"headers\": {\"A\": \"1\", \"B\": 2, \"C\": true}, \"multiValueHeaders\": {\"a\": [\"x\", \"y\"]}, \"body\": \"gone\", \"isBase64Encoded\": false}", false, out _);
 
         Assert.NotNull(response);
         Assert.Equal(404, response.StatusCode);
-        Assert.Equal([new("B", "2"), new("C", "true"), new("a", "x"), new("a", "y")], response.Headers);
+        // AWS (recorded): {X-Foo: bar} + {X-Foo: [foo]} gives X-Foo "foo,bar": the multi values, then the single one.
+        Assert.Equal([new("a", "x"), new("a", "y"), new("A", "1"), new("B", "2"), new("C", "true")], response.Headers);
         Assert.Equal("gone", response.Body);
     }
 
@@ -23,12 +24,22 @@ public sealed class ProxyResponseTests
     [InlineData("{\"statusCode\": 200, \"cookies\": []}", "unexpected key 'cookies'")]
     [InlineData("{\"statusCode\": 200, \"isBase64Encoded\": \"yes\"}", "isBase64Encoded must be a boolean")]
     [InlineData("{\"statusCode\": 200, \"multiValueHeaders\": {\"a\": \"x\"}}", "multiValueHeaders must be an object of arrays of strings")]
-    [InlineData("{}", "statusCode is missing")]
     [InlineData("null", "the result is a JSON null, not an object")]
     public void Parse_V1Malformed_SaysWhy(string json, string expected)
     {
         Assert.Null(Parse(json, false, out var problem));
         Assert.Equal(expected, problem);
+    }
+
+    [Fact]
+    public void Parse_V1WithoutStatusCode_Is200()
+    {
+        var response = Parse("{\"body\": \"hi\"}", false, out var problem);
+        Assert.Null(problem);
+        Assert.NotNull(response);
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("hi", response.Body);
+        Assert.Equal(200, Parse("{}", false, out _)!.StatusCode);
     }
 
     [Fact]

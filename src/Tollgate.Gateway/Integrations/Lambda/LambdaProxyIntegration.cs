@@ -14,7 +14,9 @@ namespace Tollgate.Gateway.Integrations.Lambda;
 /// <summary>
 /// <c>AWS_PROXY</c> to Lambda: the request becomes a proxy event (payload 1.0 or 2.0), the
 /// function's result becomes the response. A function error or a malformed result is 502
-/// <c>{"message": "Internal server error"}</c>, a timeout 504, as in API Gateway.
+/// <c>{"message": "Internal server error"}</c>, a timeout 504, as in API Gateway. REST APIs pass
+/// the function's headers by <see cref="HeaderRules.IntegrationResponse"/> and add
+/// <c>X-Amzn-Trace-Id</c>.
 /// </summary>
 internal sealed class LambdaProxyIntegration(
     LambdaTarget target,
@@ -67,44 +69,56 @@ internal sealed class LambdaProxyIntegration(
     private async ValueTask<GatewayError?> WriteAsync(RequestContext context, ProxyResponse proxy)
     {
         var http = context.Http;
-        string? contentType = null;
-        foreach (var (name, value) in proxy.Headers)
-        {
-            if (string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))
-            {
-                contentType = value;
-            }
-        }
-        // HTTP APIs always decode; REST APIs only when the client accepts, or the function returns, a binary media type.
-        var decode = protocol == ApiProtocol.Http
-            || MediaTypes.IsBinary(binaryMediaTypes, MediaTypes.FirstAccepted(http.Request.Headers.Accept.ToString()))
-            || MediaTypes.IsBinary(binaryMediaTypes, contentType);
+        var rest = protocol == ApiProtocol.Rest;
+        // HTTP APIs always decode; REST APIs only when the first media type of the client's Accept
+        // is a binary media type (the function's Content-Type does not count, as in API Gateway).
+        var decode = !rest || MediaTypes.IsBinary(binaryMediaTypes, MediaTypes.FirstAccepted(http.Request.Headers.Accept.ToString()));
         if (!proxy.TryGetBodyBytes(decode, out var bytes))
         {
-            context.IntegrationError = "Malformed Lambda proxy response";
-            logger.LogError("{RequestId} {Location}: malformed Lambda proxy response: isBase64Encoded, but the body is not base64.", context.RequestId, location);
-            return BadGateway;
+            // API Gateway: "Execution failed due to configuration error: Unable to base64 decode the body", a 500.
+            context.IntegrationError = "Unable to base64 decode the body";
+            logger.LogError("{RequestId} {Location}: the Lambda proxy response says isBase64Encoded, but the body is not base64.", context.RequestId, location);
+            return GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR);
         }
 
         var response = http.Response;
         response.StatusCode = proxy.StatusCode;
         var headers = response.Headers;
+        var contentType = false;
         foreach (var (name, value) in proxy.Headers)
         {
-            if (HeaderRules.IsHopByHop(name) || string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            string target;
+            if (rest)
             {
-                continue;
+                var action = HeaderRules.IntegrationResponse(name, HeaderTarget.Lambda);
+                if (action == HeaderAction.Drop)
+                {
+                    continue;
+                }
+                target = action == HeaderAction.Remap ? HeaderRules.RemappedName(name) : name;
             }
-            var target = protocol == ApiProtocol.Rest && HeaderRules.IsRemapped(name) ? "x-amzn-Remapped-" + name : name;
+            else
+            {
+                if (HeaderRules.IsHopByHop(name) || string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+                target = name;
+            }
+            contentType |= string.Equals(target, "Content-Type", StringComparison.OrdinalIgnoreCase);
             headers.Append(target, value);
         }
         foreach (var cookie in proxy.Cookies)
         {
             headers.Append("Set-Cookie", cookie);
         }
-        if (contentType is null)
+        if (!contentType)
         {
             headers.ContentType = "application/json";
+        }
+        if (rest)
+        {
+            headers[TraceIds.Header] = context.TraceId;
         }
         response.ContentLength = bytes.Length;
         if (!HttpMethods.IsHead(http.Request.Method) && bytes.Length > 0)

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Pipeline;
 
 namespace Tollgate.Gateway.Integrations.Lambda;
@@ -46,6 +47,62 @@ internal static class ProxyEventParts
             }
         }
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Payload 1.0 <c>headers</c> (the last value of a repeated header) or <c>multiValueHeaders</c>:
+    /// the client's headers less those API Gateway strips before a Lambda integration
+    /// (<see cref="HeaderRules.ClientRequest"/>: Content-MD5, Expect, Max-Forwards, Server,
+    /// WWW-Authenticate, hop-by-hop), then the ones it adds: <c>X-Amzn-Trace-Id</c> and
+    /// <c>X-Forwarded-For/Port/Proto</c> (the client's own <c>X-Forwarded-*</c> give way to them).
+    /// </summary>
+    public static void WriteV1Headers(Utf8JsonWriter json, RequestContext context, bool multiValue)
+    {
+        var request = context.Http.Request;
+        json.WriteStartObject(multiValue ? "multiValueHeaders" : "headers");
+        foreach (var (key, values) in request.Headers)
+        {
+            if (HeaderRules.ClientRequest(key, HeaderTarget.Lambda) != HeaderAction.Pass || HeaderRules.IsForwarded(key)
+                || string.Equals(key, TraceIds.Header, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            if (multiValue)
+            {
+                json.WriteStartArray(key);
+                foreach (var value in values)
+                {
+                    json.WriteStringValue(value);
+                }
+                json.WriteEndArray();
+            }
+            else
+            {
+                json.WriteString(key, values.Count > 0 ? values[^1] : "");
+            }
+        }
+        Added(json, TraceIds.Header, context.TraceId, multiValue);
+        if (HttpForwarder.ForwardedFor(context) is { } forwardedFor)
+        {
+            Added(json, "X-Forwarded-For", forwardedFor, multiValue);
+        }
+        Added(json, "X-Forwarded-Port", HttpForwarder.ForwardedPort(context), multiValue);
+        Added(json, "X-Forwarded-Proto", request.Scheme, multiValue);
+        json.WriteEndObject();
+    }
+
+    private static void Added(Utf8JsonWriter json, string name, string value, bool multiValue)
+    {
+        if (multiValue)
+        {
+            json.WriteStartArray(name);
+            json.WriteStringValue(value);
+            json.WriteEndArray();
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
     }
 
     public static void WriteQuery(Utf8JsonWriter json, IQueryCollection query, string name, bool multiValue, bool joinWithCommas)

@@ -30,8 +30,8 @@ internal static class ProxyEventV1
             json.WriteString("resource", context.Method?.ResourcePath);
             json.WriteString("path", input.Path);
             json.WriteString("httpMethod", request.Method);
-            ProxyEventParts.WriteHeaders(json, request.Headers, lowerCase: false, multiValue: false);
-            ProxyEventParts.WriteHeaders(json, request.Headers, lowerCase: false, multiValue: true);
+            ProxyEventParts.WriteV1Headers(json, context, multiValue: false);
+            ProxyEventParts.WriteV1Headers(json, context, multiValue: true);
             ProxyEventParts.WriteQuery(json, request.Query, "queryStringParameters", multiValue: false, joinWithCommas: false);
             ProxyEventParts.WriteQuery(json, request.Query, "multiValueQueryStringParameters", multiValue: true, joinWithCommas: false);
             ProxyEventParts.WritePathParameters(json, context, nullWhenNone: true);

@@ -7,9 +7,9 @@ namespace Tollgate.Gateway.Integrations.Lambda;
 /// <summary>
 /// A Lambda proxy function's answer, <c>{statusCode, headers, multiValueHeaders, body,
 /// isBase64Encoded}</c> (2.0 adds <c>cookies</c>). Payload 1.0 is strict, as API Gateway is: a
-/// result that is not such an object, or has other keys, is malformed (502). Payload 2.0 also
-/// takes any other JSON value (or an object without <c>statusCode</c>) as a 200
-/// <c>application/json</c> body.
+/// result that is not such an object, or has other keys, is malformed (502); one without
+/// <c>statusCode</c> is a 200, as real API Gateway answers it. Payload 2.0 also takes any other
+/// JSON value (or an object without <c>statusCode</c>) as a 200 <c>application/json</c> body.
 /// </summary>
 internal sealed class ProxyResponse
 {
@@ -17,7 +17,11 @@ internal sealed class ProxyResponse
 
     public int StatusCode { get; private set; } = 200;
 
-    /// <summary>Headers in order; <c>multiValueHeaders</c> replace <c>headers</c> of the same name.</summary>
+    /// <summary>
+    /// Headers in order. A name in both <c>multiValueHeaders</c> and <c>headers</c> has both: the
+    /// multi values first, then the single one, as API Gateway merges them (recorded from AWS; the
+    /// guide says the multi values win, which real API Gateway does not do).
+    /// </summary>
     public List<KeyValuePair<string, string>> Headers { get; } = [];
 
     public List<string> Cookies { get; } = [];
@@ -66,14 +70,12 @@ internal sealed class ProxyResponse
         problem = null;
         var single = new List<KeyValuePair<string, string>>();
         List<KeyValuePair<string, string>>? multi = null;
-        var hasStatus = false;
         foreach (var property in root.EnumerateObject())
         {
             var value = property.Value;
             switch (property.Name)
             {
                 case "statusCode":
-                    hasStatus = true;
                     if (!TryStatus(value, out var status))
                     {
                         problem = $"statusCode {value.GetRawText()} is not a status code between 100 and 599";
@@ -143,40 +145,13 @@ internal sealed class ProxyResponse
                     break;
             }
         }
-        if (!hasStatus && !v2)
-        {
-            problem = "statusCode is missing";
-            return false;
-        }
-        Merge(single, multi);
-        return true;
-    }
-
-    private void Merge(List<KeyValuePair<string, string>> single, List<KeyValuePair<string, string>>? multi)
-    {
-        foreach (var header in single)
-        {
-            if (multi is null || !Contains(multi, header.Key))
-            {
-                Headers.Add(header);
-            }
-        }
+        // Per name: the multi values first, then the single one.
         if (multi is not null)
         {
             Headers.AddRange(multi);
         }
-    }
-
-    private static bool Contains(List<KeyValuePair<string, string>> headers, string name)
-    {
-        foreach (var (key, _) in headers)
-        {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-        return false;
+        Headers.AddRange(single);
+        return true;
     }
 
     private static bool TryStatus(JsonElement value, out int status)

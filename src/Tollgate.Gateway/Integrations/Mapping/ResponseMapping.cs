@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Responses;
@@ -72,14 +73,15 @@ internal sealed class ResponseMapping(IntegrationResponseSet responses, Immutabl
         {
             if (source.Resolve(context, result) is { } value)
             {
-                response.Headers[header] = value;
+                // Reserved names (Content-Length, Date, Server, ...) go as x-amzn-Remapped-*, as in API Gateway.
+                HeaderRules.SetMappedResponse(response.Headers, header, value);
             }
         }
         if (overrides?.Headers is { } headers)
         {
             foreach (var (name, value) in headers)
             {
-                response.Headers[name] = value;
+                HeaderRules.SetMappedResponse(response.Headers, name, value);
             }
         }
         response.ContentLength = body.Length;
