@@ -28,37 +28,53 @@ internal sealed class GatewayMetrics : IDisposable
 
     private static readonly string[] StatusClasses = ["1xx", "2xx", "3xx", "4xx", "5xx"];
 
-    private readonly Meter _meter;
+    /// <summary>
+    /// One meter for the process, however many gateways it runs (tests run several): a meter
+    /// disposed with one gateway would take the instruments of the others with it, as a reader
+    /// keys what it collects by meter and instrument name.
+    /// </summary>
+    private static readonly Meter Meter = new(MeterName, typeof(GatewayMetrics).Assembly.GetName().Version?.ToString());
 
-    public GatewayMetrics(Func<long> droppedAccessLogLines, Func<int> openConnections)
+    private static readonly InstrumentAdvice<double> LatencyAdvice = new() { HistogramBucketBoundaries = LatencyBuckets };
+
+    private static readonly Counter<long> RequestsCounter = Meter.CreateCounter<long>("tollgate.api.requests", "{request}",
+        "Requests an API stage answered (CloudWatch Count; 4XXError and 5XXError by status_class).");
+
+    private static readonly Histogram<double> LatencyHistogram = Meter.CreateHistogram("tollgate.api.latency", "ms",
+        "From receiving a request to answering it (CloudWatch Latency).", tags: null, LatencyAdvice);
+
+    private static readonly Histogram<double> IntegrationLatencyHistogram = Meter.CreateHistogram("tollgate.api.integration_latency", "ms",
+        "From sending a request to the integration to its answer (CloudWatch IntegrationLatency).", tags: null, LatencyAdvice);
+
+    private static readonly Counter<long> GatewayResponsesCounter = Meter.CreateCounter<long>("tollgate.api.gateway_responses", "{response}",
+        "Answers the gateway gave itself, by gateway response type (THROTTLED, QUOTA_EXCEEDED, UNAUTHORIZED, ...).");
+
+    private static readonly Counter<long> AuthorizersCounter = Meter.CreateCounter<long>("tollgate.api.authorizer_requests", "{request}",
+        "Requests a method's authorizer decided, by outcome: allow, unauthorized (401), deny (403), error (500).");
+
+    /// <summary>The running gateways' sources of the observed instruments.</summary>
+    private static readonly ConcurrentDictionary<GatewayMetrics, (Func<long> Dropped, Func<int> Open)> Sources = new();
+
+    static GatewayMetrics()
     {
-        _meter = new Meter(MeterName, typeof(GatewayMetrics).Assembly.GetName().Version?.ToString());
-        var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets };
-        Requests = _meter.CreateCounter<long>("tollgate.api.requests", "{request}",
-            "Requests an API stage answered (CloudWatch Count; 4XXError and 5XXError by status_class).");
-        Latency = _meter.CreateHistogram("tollgate.api.latency", "ms",
-            "From receiving a request to answering it (CloudWatch Latency).", tags: null, advice);
-        IntegrationLatency = _meter.CreateHistogram("tollgate.api.integration_latency", "ms",
-            "From sending a request to the integration to its answer (CloudWatch IntegrationLatency).", tags: null, advice);
-        GatewayResponses = _meter.CreateCounter<long>("tollgate.api.gateway_responses", "{response}",
-            "Answers the gateway gave itself, by gateway response type (THROTTLED, QUOTA_EXCEEDED, UNAUTHORIZED, ...).");
-        Authorizers = _meter.CreateCounter<long>("tollgate.api.authorizer_requests", "{request}",
-            "Requests a method's authorizer decided, by outcome: allow, unauthorized (401), deny (403), error (500).");
-        _meter.CreateObservableCounter("tollgate.access_log.dropped", droppedAccessLogLines, "{line}",
+        Meter.CreateObservableCounter("tollgate.access_log.dropped", () => Sources.Values.Sum(s => s.Dropped()), "{line}",
             "Access-log lines dropped because a destination's queue was full.");
-        _meter.CreateObservableUpDownCounter("tollgate.connections.open", openConnections, "{connection}",
+        Meter.CreateObservableUpDownCounter("tollgate.connections.open", () => Sources.Values.Sum(s => s.Open()), "{connection}",
             "Client connections open now (the admin listener's are not counted).");
     }
 
-    public Counter<long> Requests { get; }
+    public GatewayMetrics(Func<long> droppedAccessLogLines, Func<int> openConnections) =>
+        Sources[this] = (droppedAccessLogLines, openConnections);
 
-    public Histogram<double> Latency { get; }
+    public Counter<long> Requests => RequestsCounter;
 
-    public Histogram<double> IntegrationLatency { get; }
+    public Histogram<double> Latency => LatencyHistogram;
 
-    public Counter<long> GatewayResponses { get; }
+    public Histogram<double> IntegrationLatency => IntegrationLatencyHistogram;
 
-    public Counter<long> Authorizers { get; }
+    public Counter<long> GatewayResponses => GatewayResponsesCounter;
+
+    public Counter<long> Authorizers => AuthorizersCounter;
 
     /// <summary>Whether any reader listens: only then is a request's completion measured for metrics.</summary>
     public bool Enabled => Requests.Enabled;
@@ -100,7 +116,8 @@ internal sealed class GatewayMetrics : IDisposable
         _ => "error",
     };
 
-    public void Dispose() => _meter.Dispose();
+    /// <summary>Stops reporting this gateway's connections and dropped lines; the meter lives on for the process.</summary>
+    public void Dispose() => Sources.TryRemove(this, out _);
 }
 
 /// <summary>

@@ -130,8 +130,12 @@ internal static class Tracing
         {
             set("tracestate", activity.TraceStateString);
         }
-        set(XrayHeader, string.Concat("Root=", XrayTraceId(activity.TraceId), ";Parent=", spanId, sampled ? ";Sampled=1" : ";Sampled=0"));
+        set(XrayHeader, XrayHeaderValue(activity));
     }
+
+    /// <summary>The <c>X-Amzn-Trace-Id</c> naming <paramref name="activity"/>: <c>Root=1-...;Parent={span};Sampled=0|1</c>.</summary>
+    public static string XrayHeaderValue(Activity activity) =>
+        string.Concat("Root=", XrayTraceId(activity.TraceId), ";Parent=", activity.SpanId.ToHexString(), activity.Recorded ? ";Sampled=1" : ";Sampled=0");
 
     /// <summary>A W3C trace id in X-Ray's form: <c>1-{first 8 hex}-{last 24 hex}</c> (<c>$context.xrayTraceId</c>).</summary>
     public static string XrayTraceId(ActivityTraceId traceId)

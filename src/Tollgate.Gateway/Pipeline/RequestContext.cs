@@ -31,10 +31,13 @@ internal sealed partial class RequestContext
     public DateTimeOffset RequestTime { get; }
 
     /// <summary>
-    /// <c>X-Amzn-Trace-Id</c> of this request: the client's when it sent a well-formed one, else a
-    /// new <c>Root=1-{8 hex}-{24 hex}</c> (<see cref="TraceIds"/>), made on first use only.
+    /// <c>X-Amzn-Trace-Id</c> of this request: when it is traced, its trace naming the server span;
+    /// else the client's when it sent a well-formed one, else a new <c>Root=1-{8 hex}-{24 hex}</c>
+    /// (<see cref="TraceIds"/>); made on first use only.
     /// </summary>
-    public string TraceId => _traceId ??= TraceIds.For(Http.Request, RequestTime);
+    public string TraceId => _traceId ??= Activity is { } traced
+        ? Observability.Tracing.XrayHeaderValue(traced)
+        : TraceIds.For(Http.Request, RequestTime);
 
     private string? _traceId;
 

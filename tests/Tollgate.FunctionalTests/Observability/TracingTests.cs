@@ -6,6 +6,7 @@ using Tollgate.FunctionalTests.Authorizers;
 using Tollgate.FunctionalTests.Support;
 using Tollgate.Gateway.Model;
 using static Tollgate.FunctionalTests.Support.Models;
+using IntegrationModels = Tollgate.FunctionalTests.Support.IntegrationModels;
 
 namespace Tollgate.FunctionalTests.Observability;
 
@@ -189,6 +190,33 @@ public sealed class TracingTests : IDisposable
         Assert.All(ours, s => Assert.Equal(ClientTrace, s.TraceId));
         Assert.Single(ours, s => s.Kind == Server);
         Assert.Equal(2, seen.Count);
+    }
+
+    [Fact]
+    public async Task LambdaProxy_TracedRequest_EventAndResponseCarryTheTrace()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(grpc: false);
+        await using var lambda = await TestLambda.StartAsync();
+        lambda.Function("f", _ => new LambdaReply("{\"statusCode\": 200, \"body\": \"ok\"}"));
+        var api = IntegrationModels.SingleMethodApi("/f", "GET", IntegrationModels.LambdaProxy("f"));
+        var config = Config(api with { Id = "traced-g", Stages = [new Stage { StageName = "prod", TracingEnabled = true }] }).WithLambda(lambda.Url) with
+        {
+            Telemetry = new TelemetrySettings { OtlpEndpoint = receiver.BaseUri, ServiceName = "edge-traced-g" },
+        };
+        string responseTrace;
+        await using (var gateway = await RunningGateway.StartAsync(config))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/prod/f");
+            request.Headers.Add("traceparent", $"00-{ClientTrace}-{ClientSpan}-01");
+            using var response = await gateway.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            responseTrace = response.Headers.GetValues("X-Amzn-Trace-Id").Single();
+        }
+        var server = Assert.Single(receiver.Spans, s => s.Resource.GetValueOrDefault("service.name") == "edge-traced-g" && s.Kind == Server);
+        // The trace AWS reports back and puts in the event is the request's own, naming its server span.
+        Assert.Equal($"Root=1-{ClientTrace[..8]}-{ClientTrace[8..]};Parent={server.SpanId};Sampled=1", responseTrace);
+        var (_, evt) = Assert.Single(lambda.Invocations);
+        Assert.Equal(responseTrace, evt.GetProperty("headers").GetProperty("X-Amzn-Trace-Id").GetString());
     }
 
     [Fact]
