@@ -198,12 +198,15 @@ public sealed class LambdaProxyTests
     }
 
     [Fact]
-    public async Task NoLambdaEndpoint_IsAConfigErrorNamingTheMethod()
+    public async Task NoLambdaEndpoint_StartsWithAWarningNamingTheMethodAndAnswers500()
     {
-        var error = await Assert.ThrowsAsync<InvalidConfigException>(() => RunningGateway.StartAsync(Config(SingleMethodApi("/f", "GET", LambdaProxy("f")))));
-        Assert.Contains(error.Problems, p => p.Severity == Gateway.Config.DiagnosticSeverity.Error
-            && p.Location == "API 'api', method 'GET /f'"
+        // Issue 19: an export served on its own must start; the method answers as AWS does for a function it cannot invoke.
+        await using var gateway = await RunningGateway.StartAsync(Config(SingleMethodApi("/f", "GET", LambdaProxy("f"))));
+        Assert.Contains(gateway.Server.Warnings, p => p.Location == "API 'api', method 'GET /f'"
             && p.Message.Contains("no Lambda endpoint for function", StringComparison.Ordinal));
+        using var response = await gateway.Client.GetAsync("/prod/f");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("{\"message\":\"Internal server error\"}", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

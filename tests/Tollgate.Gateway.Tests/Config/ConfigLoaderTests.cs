@@ -178,7 +178,7 @@ public sealed class ConfigLoaderTests : IDisposable
             [
                 "error: config 'gateway.yaml', server: unknown key 'port'; expected one of listen, adminListen, maxRequestBodyBytes, maxTemplateMemoryBytes, drainTimeoutSeconds, keepAliveTimeoutSeconds, maxConnections, maxUpgradedConnections, maxConcurrentRequestsPerBackend, upgradeProtocols.",
                 "error: config 'gateway.yaml', apis[0].stages[0]: unknown key 'varables'; expected one of stageName, description, variables, methodSettings, accessLogSettings.",
-                "error: config 'gateway.yaml', apis[0]: unknown key 'stage'; expected one of name, definition, stages.",
+                "error: config 'gateway.yaml', apis[0]: unknown key 'stage'; expected one of name, definition, protocolType, stages.",
                 "error: config 'gateway.yaml', domainNames[0].basePathMappings[0]: unknown key 'api'; expected one of basePath, restApiId, stage.",
                 "error: config 'gateway.yaml': unknown key 'apiKey'; expected one of server, apis, domainNames, apiKeys, usagePlans, accountThrottle, region, accountId, jwks, iam, lambda, functions, accessLogs, logDestinations.",
             ],
