@@ -22,8 +22,9 @@ internal sealed partial class OpenApiImporter
     ];
 
     // Integration members that only REST APIs have (mapping templates, integration responses, caching).
+    // Not passthroughBehavior: AWS's own HTTP API examples (x-amazon-apigateway-integrations) carry it.
     private static readonly string[] RestOnlyIntegrationMembers =
-        ["requestTemplates", "responses", "passthroughBehavior", "contentHandling", "cacheNamespace", "cacheKeyParameters"];
+        ["requestTemplates", "responses", "contentHandling", "cacheNamespace", "cacheKeyParameters"];
 
     // Integration members that only HTTP APIs have.
     private static readonly string[] HttpOnlyIntegrationMembers = ["payloadFormatVersion", "integrationSubtype", "responseParameters"];

@@ -136,6 +136,31 @@ public sealed class OpenApiImporterRealExportTests
     }
 
     [Fact]
+    public void Import_AwsHttpApiExampleWithPassthroughBehavior_HttpApiWithoutWarning()
+    {
+        // The developer guide's x-amazon-apigateway-integrations example (an HTTP API) carries passthroughBehavior.
+        var (import, diagnostics) = Import(OpenApi3(
+            "\"/pets\": {\"get\": {\"x-amazon-apigateway-integration\": {\"$ref\": \"#/components/x-amazon-apigateway-integrations/integration1\"}}}",
+            ", \"components\": {\"x-amazon-apigateway-integrations\": {\"integration1\": {\"type\": \"aws_proxy\", \"httpMethod\": \"POST\", " +
+            "\"uri\": \"arn:aws:apigateway:us-east-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-2:123456789012:function:my-function/invocations\", " +
+            "\"passthroughBehavior\": \"when_no_templates\", \"payloadFormatVersion\": \"1.0\"}}}"));
+        Assert.Equal(ApiProtocol.Http, import.Api.Protocol);
+        Assert.Empty(diagnostics.Items);
+    }
+
+    [Fact]
+    public void Import_RestFileWithStrayPayloadFormatVersion_RestApiWithWarning()
+    {
+        // A published REST API definition (Terraform aws_api_gateway_rest_api body) that also writes payloadFormatVersion.
+        var (import, diagnostics) = Import(OpenApi3(
+            "\"/testing\": {\"post\": {" + Integration("\"type\": \"aws_proxy\", \"httpMethod\": \"POST\", \"uri\": \"f\", \"requestTemplates\": {\"application/json\": \"{}\"}, " +
+            "\"responses\": {\"default\": {\"statusCode\": \"200\"}}, \"contentHandling\": \"CONVERT_TO_TEXT\", \"payloadFormatVersion\": 1.0") + "}}"));
+        Assert.Equal(ApiProtocol.Rest, import.Api.Protocol);
+        Assert.Contains(diagnostics.Items, d => d.Severity == DiagnosticSeverity.Warning && d.Message.Contains("read as a REST API", StringComparison.Ordinal));
+        Assert.False(diagnostics.HasErrors, string.Join("\n", diagnostics.Items));
+    }
+
+    [Fact]
     public void Import_ImportExportVersionAlone_HttpApi() =>
         Assert.Equal(ApiProtocol.Http, Import(OpenApi3(OnePath, ", \"x-amazon-apigateway-importexport-version\": \"1.0\"")).Import.Api.Protocol);
 
