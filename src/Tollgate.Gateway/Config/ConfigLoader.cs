@@ -85,7 +85,8 @@ internal static partial class ConfigLoader
     {
         var title = root.TryGetProperty("info", out var info) && info.ValueKind == JsonValueKind.Object &&
                     info.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "";
-        var import = OpenApiImporter.Import(root, Slug(title), $"definition '{path}'", diagnostics, ImportOptions.Default);
+        var apiId = Slug(title);
+        var import = OpenApiImporter.Import(root, apiId, $"API '{apiId}', definition '{path}'", diagnostics, ImportOptions.Default);
         var stage = new Stage
         {
             StageName = options.Stage ?? import.BasePathStage ?? DefaultStageFor(import.Api),
@@ -306,7 +307,8 @@ internal static partial class ConfigLoader
             diagnostics.Error(label, "not an OpenAPI or Swagger document (no 'openapi' or 'swagger' at the top level).");
             return null;
         }
-        var import = OpenApiImporter.Import(document, name, label, diagnostics, account with { Protocol = protocol });
+        // Import problems name the API as well as the file: one definition may serve several APIs.
+        var import = OpenApiImporter.Import(document, name, $"API '{name}', {label}", diagnostics, account with { Protocol = protocol });
         if (stages.IsEmpty)
         {
             stages = [new Stage { StageName = import.BasePathStage ?? DefaultStageFor(import.Api) }];

@@ -101,7 +101,7 @@ public sealed class RealExportTests
         var (exit, output, _) = await Cli.RunAsync("validate", "--config", path);
         Assert.Equal(0, exit);
         Assert.Contains("warning: API 'orders', method 'GET /orders': no Lambda endpoint for function", output, StringComparison.Ordinal);
-        Assert.Contains("warning: definition '" + path + "': basePath '/${environment}' is not a valid stage name", output, StringComparison.Ordinal);
+        Assert.Contains("warning: API 'orders', definition '" + path + "': basePath '/${environment}' is not a valid stage name", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -354,7 +354,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Null(result.Config);
         Assert.Equal(
             [
-                "error: definition 'bad.json', path '/orders/{id}', method 'GET': x-amazon-apigateway-integration.type 'htp' is not one of MOCK, HTTP, HTTP_PROXY, AWS, AWS_PROXY.",
+                "error: API 'orders', definition 'bad.json', path '/orders/{id}', method 'GET': x-amazon-apigateway-integration.type 'htp' is not one of MOCK, HTTP, HTTP_PROXY, AWS, AWS_PROXY.",
                 "error: API 'other', stage 'x y': a stage name must be 1 to 128 letters, digits, '-' or '_'.",
                 "error: API 'other', method 'GET /a': request validator 'strict' is not defined in x-amazon-apigateway-request-validators.",
             ],
