@@ -18,6 +18,12 @@ internal sealed record LoadOptions
 
     /// <summary>Stage variables for a bare document's stage.</summary>
     public ImmutableDictionary<string, string> StageVariables { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>
+    /// The Lambda Invoke API endpoint from the command line (<c>--lambda-endpoint</c>) or the
+    /// environment (<c>TOLLGATE_LAMBDA_ENDPOINT</c>): it takes the place of <c>lambda.endpoint</c>.
+    /// </summary>
+    public string? LambdaEndpoint { get; init; }
 }
 
 /// <summary>The outcome of loading a configuration.</summary>
@@ -54,6 +60,17 @@ internal static partial class ConfigLoader
                 ? LoadBareDocument(root, path, options, diagnostics)
                 : LoadConfigFile(root, path, fullPath, options, diagnostics, sources);
         }
+        if (config is not null && options.LambdaEndpoint is { } lambdaEndpoint)
+        {
+            if (IsHttpUrl(lambdaEndpoint))
+            {
+                config = config with { Lambda = config.Lambda with { Endpoint = lambdaEndpoint } };
+            }
+            else
+            {
+                diagnostics.Error("--lambda-endpoint", $"'{lambdaEndpoint}' must be an absolute http or https URL.");
+            }
+        }
         if (config is not null)
         {
             ConfigValidator.Validate(config, diagnostics);
@@ -68,7 +85,8 @@ internal static partial class ConfigLoader
     {
         var title = root.TryGetProperty("info", out var info) && info.ValueKind == JsonValueKind.Object &&
                     info.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "";
-        var import = OpenApiImporter.Import(root, Slug(title), $"definition '{path}'", diagnostics);
+        var apiId = Slug(title);
+        var import = OpenApiImporter.Import(root, apiId, $"API '{apiId}', definition '{path}'", diagnostics, ImportOptions.Default);
         var stage = new Stage
         {
             StageName = options.Stage ?? import.BasePathStage ?? DefaultStageFor(import.Api),
@@ -119,9 +137,10 @@ internal static partial class ConfigLoader
         var server = file.Object("server") is { } serverObject ? ReadServer(serverObject) : new ServerSettings();
         var directory = Path.GetDirectoryName(fullPath) ?? ".";
         var apis = ImmutableArray.CreateBuilder<Api>();
+        var account = ImportAccount(root);
         foreach (var apiObject in file.Objects("apis", required: true))
         {
-            if (ReadApi(apiObject, directory, diagnostics, sources) is { } api)
+            if (ReadApi(apiObject, directory, account, diagnostics, sources) is { } api)
             {
                 apis.Add(api);
             }
@@ -231,11 +250,41 @@ internal static partial class ConfigLoader
         return (int)value;
     }
 
-    private static Api? ReadApi(ConfigObject entry, string directory, DiagnosticBag diagnostics, List<string> sources)
+    /// <summary>
+    /// The region and account the definitions are imported into (for <c>${AWS::Region}</c> and
+    /// <c>${AWS::AccountId}</c>), peeked at before the APIs are read; their keys are checked later.
+    /// </summary>
+    private static ImportOptions ImportAccount(JsonElement root)
+    {
+        var options = ImportOptions.Default;
+        if (root.TryGetProperty("region", out var region) && region.ValueKind == JsonValueKind.String && RegionName().IsMatch(region.GetString()!))
+        {
+            options = options with { Region = region.GetString() };
+        }
+        if (root.TryGetProperty("accountId", out var account) && account.ValueKind == JsonValueKind.String && AccountIdPattern().IsMatch(account.GetString()!))
+        {
+            options = options with { AccountId = account.GetString()! };
+        }
+        return options;
+    }
+
+    private static Api? ReadApi(ConfigObject entry, string directory, ImportOptions account, DiagnosticBag diagnostics, List<string> sources)
     {
         var name = entry.String("name", required: true);
         var definition = entry.String("definition", required: true);
+        var protocolType = entry.String("protocolType");
         var stages = entry.Objects("stages").Select(ReadStage).OfType<Stage>().ToImmutableArray();
+        ApiProtocol? protocol = protocolType?.ToUpperInvariant() switch
+        {
+            null => null,
+            "REST" => ApiProtocol.Rest,
+            "HTTP" => ApiProtocol.Http,
+            _ => null,
+        };
+        if (protocolType is not null && protocol is null)
+        {
+            entry.Error($"'protocolType' '{protocolType}' is not one of REST, HTTP.");
+        }
         entry.ReportUnknownKeys();
         if (name is null || definition is null)
         {
@@ -258,7 +307,8 @@ internal static partial class ConfigLoader
             diagnostics.Error(label, "not an OpenAPI or Swagger document (no 'openapi' or 'swagger' at the top level).");
             return null;
         }
-        var import = OpenApiImporter.Import(document, name, label, diagnostics);
+        // Import problems name the API as well as the file: one definition may serve several APIs.
+        var import = OpenApiImporter.Import(document, name, $"API '{name}', {label}", diagnostics, account with { Protocol = protocol });
         if (stages.IsEmpty)
         {
             stages = [new Stage { StageName = import.BasePathStage ?? DefaultStageFor(import.Api) }];

@@ -60,11 +60,11 @@ internal sealed partial class OpenApiImporter
         var integration = new Integration
         {
             Type = type ?? IntegrationType.Mock,
-            Uri = GetString(value, "uri", where, IntegrationField + ".uri"),
+            Uri = FillPseudoParameters(GetString(value, "uri", where, IntegrationField + ".uri"), where, IntegrationField + ".uri"),
             HttpMethod = GetString(value, "httpMethod", where, IntegrationField + ".httpMethod")?.ToUpperInvariant(),
             ConnectionType = ReadConnectionType(value, where),
             ConnectionId = GetString(value, "connectionId", where, IntegrationField + ".connectionId"),
-            Credentials = GetString(value, "credentials", where, IntegrationField + ".credentials"),
+            Credentials = FillPseudoParameters(GetString(value, "credentials", where, IntegrationField + ".credentials"), where, IntegrationField + ".credentials"),
             RequestParameters = GetStringMap(value, "requestParameters", where, IntegrationField + ".requestParameters"),
             ResponseParameters = ReadHttpApiResponseParameters(value, where),
             RequestTemplates = GetStringMap(value, "requestTemplates", where, IntegrationField + ".requestTemplates"),
@@ -170,7 +170,7 @@ internal sealed partial class OpenApiImporter
 
     private string? ReadPayloadFormatVersion(JsonElement value, string where)
     {
-        var version = GetString(value, "payloadFormatVersion", where, IntegrationField + ".payloadFormatVersion");
+        var version = GetVersion(value, "payloadFormatVersion", where, IntegrationField + ".payloadFormatVersion");
         if (version is null or "1.0" or "2.0")
         {
             return version;

@@ -7,6 +7,9 @@ namespace Tollgate.Gateway.Config;
 /// <summary>Operations: parameters, body models, security and the integration.</summary>
 internal sealed partial class OpenApiImporter
 {
+    /// <summary>The name API Gateway's exports give the API key security scheme.</summary>
+    private const string ApiKeySchemeName = "api_key";
+
     private Method? ReadMethod(string path, string httpMethod, JsonElement operation, string location, JsonElement? pathParameters)
     {
         var where = $"{_label}, path '{path}', method '{httpMethod}'";
@@ -104,6 +107,10 @@ internal sealed partial class OpenApiImporter
                     break;
                 case "body" when !_isOpenApi3:
                     models = ReadBodyParameter(operation, parameter, where);
+                    break;
+                case "body":
+                    // Not OpenAPI 3 (bodies are requestBody there), yet API Gateway imports such files with a warning.
+                    _diagnostics.Warning(where, $"parameter '{name}' in 'body' is not OpenAPI 3 (use requestBody); ignored, as API Gateway's import does.");
                     break;
                 case "formData" or "cookie":
                     _diagnostics.Warning(where, $"parameter '{name}' in '{location}': API Gateway has no {location} parameters; ignored.");
@@ -208,7 +215,15 @@ internal sealed partial class OpenApiImporter
             {
                 if (!_schemes.TryGetValue(entry.Name, out var scheme))
                 {
-                    _diagnostics.Error(where, $"security requirement '{entry.Name}' is not defined in {(_isOpenApi3 ? "components.securitySchemes" : "securityDefinitions")}.");
+                    // API Gateway imports such files with a warning; a requirement named api_key (the name
+                    // of its own API key scheme) still makes the method require an API key.
+                    var apiKey = entry.Name == ApiKeySchemeName;
+                    _diagnostics.Warning(where, $"security requirement '{entry.Name}' is not defined in {(_isOpenApi3 ? "components.securitySchemes" : "securityDefinitions")}; " +
+                        (apiKey ? "read as API Gateway's API key scheme: the method requires an API key." : "ignored, as API Gateway's import does."));
+                    if (apiKey)
+                    {
+                        method = method with { ApiKeyRequired = true };
+                    }
                     continue;
                 }
                 method = ApplyScheme(method, scheme, requirement, entry.Name, where);

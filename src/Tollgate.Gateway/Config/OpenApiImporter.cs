@@ -9,6 +9,22 @@ namespace Tollgate.Gateway.Config;
 /// <param name="BasePathStage">The stage from Swagger <c>basePath</c> or the OpenAPI 3 server variable <c>basePath</c>; null if none.</param>
 internal sealed record OpenApiImport(Api Api, string? BasePathStage);
 
+/// <summary>What the importer needs besides the document: the account it is imported into and an explicit protocol.</summary>
+internal sealed record ImportOptions
+{
+    /// <summary>Nothing configured: the protocol is read from the document, the region is <c>us-east-1</c>.</summary>
+    public static ImportOptions Default { get; } = new();
+
+    /// <summary><c>protocolType</c> of the API in the config; null: decided from the document's constructs.</summary>
+    public ApiProtocol? Protocol { get; init; }
+
+    /// <summary>The region <c>${AWS::Region}</c> stands for; null: <c>us-east-1</c>.</summary>
+    public string? Region { get; init; }
+
+    /// <summary>The account <c>${AWS::AccountId}</c> stands for.</summary>
+    public string AccountId { get; init; } = GatewayConfig.DefaultAccountId;
+}
+
 /// <summary>
 /// Imports a Swagger 2.0 or OpenAPI 3.0 document (an API Gateway export) into <see cref="Api"/>.
 /// It reads the JSON DOM directly rather than through an OpenAPI object model: exports mix
@@ -26,6 +42,7 @@ internal sealed partial class OpenApiImporter
     private readonly JsonElement _root;
     private readonly string _label;
     private readonly DiagnosticBag _diagnostics;
+    private readonly ImportOptions _options;
     // Extensions read, and other members reported already: the final sweep skips them.
     private readonly HashSet<(string Location, string Name)> _consumed = [];
 
@@ -36,11 +53,12 @@ internal sealed partial class OpenApiImporter
     private bool _isOpenApi3;
     private ApiProtocol _protocol = ApiProtocol.Rest;
 
-    private OpenApiImporter(JsonElement root, string label, DiagnosticBag diagnostics)
+    private OpenApiImporter(JsonElement root, string label, DiagnosticBag diagnostics, ImportOptions options)
     {
         _root = root;
         _label = label;
         _diagnostics = diagnostics;
+        _options = options;
     }
 
     /// <summary>
@@ -48,7 +66,11 @@ internal sealed partial class OpenApiImporter
     /// names the document in diagnostics, e.g. <c>definition 'orders.json'</c>.
     /// </summary>
     public static OpenApiImport Import(JsonElement document, string apiId, string label, DiagnosticBag diagnostics) =>
-        new OpenApiImporter(document, label, diagnostics).Run(apiId);
+        Import(document, apiId, label, diagnostics, ImportOptions.Default);
+
+    /// <summary>As <see cref="Import(JsonElement, string, string, DiagnosticBag)"/>, with the config's protocol, region and account.</summary>
+    public static OpenApiImport Import(JsonElement document, string apiId, string label, DiagnosticBag diagnostics, ImportOptions options) =>
+        new OpenApiImporter(document, label, diagnostics, options).Run(apiId);
 
     /// <summary>Whether <paramref name="document"/> is an OpenAPI or Swagger document rather than a Tollgate config.</summary>
     public static bool IsOpenApiDocument(JsonElement document) =>
@@ -82,7 +104,8 @@ internal sealed partial class OpenApiImporter
 
     private void ReadVersion()
     {
-        if (GetString(_root, "openapi", _label, "openapi") is { } openapi)
+        // AWS's own examples write the versions unquoted in YAML (swagger: 2.0): numbers are accepted.
+        if (GetVersion(_root, "openapi", _label) is { } openapi)
         {
             _isOpenApi3 = true;
             if (!openapi.StartsWith("3.0", StringComparison.Ordinal))
@@ -90,7 +113,7 @@ internal sealed partial class OpenApiImporter
                 _diagnostics.Warning(_label, $"openapi '{openapi}': API Gateway imports OpenAPI 3.0; read as 3.0.");
             }
         }
-        else if (GetString(_root, "swagger", _label, "swagger") is { } swagger)
+        else if (GetVersion(_root, "swagger", _label) is { } swagger)
         {
             if (swagger != "2.0")
             {
@@ -101,12 +124,7 @@ internal sealed partial class OpenApiImporter
         {
             _diagnostics.Error(_label, "the document has neither 'swagger: \"2.0\"' nor 'openapi: 3.0.x' at the top level.");
         }
-
-        // Only HTTP API (v2) exports carry the import/export version.
-        if (TryExtension(_root, "", "x-amazon-apigateway-importexport-version", out _))
-        {
-            _protocol = ApiProtocol.Http;
-        }
+        _protocol = DecideProtocol();
     }
 
     /// <summary>Gets an extension and marks it read, so that the final sweep does not report it.</summary>
@@ -159,7 +177,7 @@ internal sealed partial class OpenApiImporter
             }
             if (entry.Name == "$default" && _protocol != ApiProtocol.Http)
             {
-                _diagnostics.Error(where, "the '$default' route exists only in HTTP APIs (exports with x-amazon-apigateway-importexport-version).");
+                _diagnostics.Error(where, "the '$default' route exists only in HTTP APIs, and this document is read as a REST API (protocolType).");
                 continue;
             }
             if (Resolve(entry.Value, where) is not { } item || item.ValueKind != JsonValueKind.Object)
@@ -168,10 +186,20 @@ internal sealed partial class OpenApiImporter
                 continue;
             }
             _consumed.Remove(("paths", entry.Name));
-            resources.Add(new Resource { Path = entry.Name, Methods = ReadMethods(entry.Name, item, Join("paths", entry.Name)) });
+            var path = IsExportedDefaultRoute(entry.Name, item) ? "$default" : entry.Name;
+            resources.Add(new Resource { Path = path, Methods = ReadMethods(path, item, Join("paths", entry.Name)) });
         }
         return resources.ToImmutable();
     }
+
+    /// <summary>
+    /// AWS exports an HTTP API's <c>$default</c> route as the path <c>/$default</c> with
+    /// <c>x-amazon-apigateway-any-method</c> marked <c>isDefaultRoute: true</c>; it imports as that route.
+    /// </summary>
+    private bool IsExportedDefaultRoute(string path, JsonElement item) =>
+        path == "/$default" && _protocol == ApiProtocol.Http &&
+        TryGet(item, "x-amazon-apigateway-any-method", out var any) && TryGet(any, "isDefaultRoute", out var flag) &&
+        (flag.ValueKind == JsonValueKind.True || (flag.ValueKind == JsonValueKind.String && string.Equals(flag.GetString(), "true", StringComparison.OrdinalIgnoreCase)));
 
     private ImmutableDictionary<string, Method> ReadMethods(string path, JsonElement item, string location)
     {
@@ -230,11 +258,34 @@ internal sealed partial class OpenApiImporter
         {
             return null;
         }
+        var fallback = _protocol == ApiProtocol.Http ? Routing.RequestRouter.DefaultStageName : ConfigLoader.DefaultStage;
         if (stage.Contains('/', StringComparison.Ordinal))
         {
-            _diagnostics.Warning(_label, $"{field} '{basePath}' is not a single stage name; no stage taken from it.");
+            _diagnostics.Warning(_label, $"{field} '{basePath}' is not a single stage name; no stage taken from it (stage '{fallback}').");
+            return null;
+        }
+        if (!IsStageName(stage))
+        {
+            // e.g. "/${environment}" from a templated file: API Gateway ignores basePath on import by default.
+            _diagnostics.Warning(_label, $"{field} '{basePath}' is not a valid stage name (letters, digits, '-' and '_', at most 128); ignored, as API Gateway's import does, and served under the default stage '{fallback}'.");
             return null;
         }
         return stage;
+    }
+
+    private static bool IsStageName(string name)
+    {
+        if (name.Length > 128)
+        {
+            return false;
+        }
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_'))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }

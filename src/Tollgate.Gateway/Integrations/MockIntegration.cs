@@ -13,6 +13,8 @@ namespace Tollgate.Gateway.Integrations;
 /// <c>MOCK</c>: no backend. The request template (chosen by Content-Type, with the passthrough
 /// rule), rendered with Velocity, yields <c>{"statusCode": N}</c>; N picks the integration
 /// response by selection pattern; that response's parameters and template make the answer.
+/// A template that does not give JSON at all (<c>{statusCode: 200}</c>) selects 200, as API
+/// Gateway does (recordings of real AWS, issue 19); JSON of the wrong shape is a 500.
 /// </summary>
 internal sealed class MockIntegration(RequestMapping request, ResponseMapping responses, string location, ILogger logger) : IIntegration
 {
@@ -45,7 +47,11 @@ internal sealed class MockIntegration(RequestMapping request, ResponseMapping re
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            if (!JsonElement.TryParseValue(ref reader, out var parsed) || parsed is not { ValueKind: JsonValueKind.Object } root)
+            if (!JsonElement.TryParseValue(ref reader, out var parsed))
+            {
+                return true; // not JSON: AWS takes the default, 200
+            }
+            if (parsed is not { ValueKind: JsonValueKind.Object } root)
             {
                 return false;
             }
@@ -62,7 +68,7 @@ internal sealed class MockIntegration(RequestMapping request, ResponseMapping re
         }
         catch (JsonException)
         {
-            return false;
+            return true; // not JSON: AWS takes the default, 200
         }
     }
 }

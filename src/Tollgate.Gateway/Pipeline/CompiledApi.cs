@@ -34,6 +34,13 @@ internal sealed class CompiledStage(CompiledApi api, Stage model)
 
     public ImmutableDictionary<string, string> Variables => Model.Variables;
 
+    /// <summary>
+    /// <c>$context.deploymentId</c> and the proxy event's <c>requestContext.deploymentId</c>: an
+    /// API Gateway-looking id (six lower-case alphanumerics) derived from the API and stage, so it
+    /// is stable across restarts and reloads (Tollgate has no separate deployments).
+    /// </summary>
+    public string DeploymentId { get; } = ResourceIds.For("deployment " + api.Model.Id + "/" + model.StageName);
+
     /// <summary>The stage's access log; null when it has none (then nothing is rendered).</summary>
     public Observability.AccessLog? AccessLog { get; init; }
 

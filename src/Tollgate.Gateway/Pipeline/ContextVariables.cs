@@ -22,6 +22,7 @@ internal static class ContextVariables
         ["accountId"] = c => c.AccountId,
         ["apiId"] = c => c.Stage?.Api.Id,
         ["stage"] = c => c.Stage?.StageName,
+        ["deploymentId"] = c => c.Stage?.DeploymentId,
         ["resourcePath"] = c => c.Method?.ResourcePath,
         ["routeKey"] = c => c.RouteKey,
         ["resourceId"] = c => c.Method?.ResourceId,

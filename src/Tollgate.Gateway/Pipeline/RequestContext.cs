@@ -88,6 +88,13 @@ internal sealed partial class RequestContext
 
     public string? IntegrationError { get; set; }
 
+    /// <summary>
+    /// What the request template set under <c>$context.requestOverride</c> and
+    /// <c>$context.responseOverride</c>: the response template of the same request sees it, and
+    /// the response applies its status and headers (as API Gateway does). Null when none was set.
+    /// </summary>
+    public Integrations.Mapping.TemplateOverrides? TemplateOverrides { get; set; }
+
     public long IntegrationLatencyMs { get; set; } = -1;
 
     /// <summary><c>$context.status</c>: the status sent to the client; set when the request completes.</summary>

@@ -46,6 +46,38 @@ internal sealed class RequestRouter
 
     public bool TryRoute(string host, string path, out StageRoute route)
     {
+        if (!TryRouteAsSent(host, path, out route))
+        {
+            // REST APIs read a run of slashes as one (recordings of real AWS, issue 19): //prod/x is /prod/x.
+            if (path.Length < 2 || path[1] != '/' || !TryRouteAsSent(host, CollapseSlashes(path), out route) || route.Stage.Api.Model.Protocol != Model.ApiProtocol.Rest)
+            {
+                route = default;
+                return false;
+            }
+        }
+        if (route.Stage.Api.Model.Protocol == Model.ApiProtocol.Rest && route.RelativePath.Contains("//", StringComparison.Ordinal))
+        {
+            route = route with { RelativePath = CollapseSlashes(route.RelativePath) };
+        }
+        return true;
+    }
+
+    /// <summary>The path with every run of slashes made one.</summary>
+    internal static string CollapseSlashes(string path)
+    {
+        var builder = new System.Text.StringBuilder(path.Length);
+        foreach (var c in path)
+        {
+            if (c != '/' || builder.Length == 0 || builder[^1] != '/')
+            {
+                builder.Append(c);
+            }
+        }
+        return builder.ToString();
+    }
+
+    private bool TryRouteAsSent(string host, string path, out StageRoute route)
+    {
         route = default;
         if (_domains.TryGetValue(host, out var mappings))
         {

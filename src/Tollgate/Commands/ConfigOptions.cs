@@ -24,11 +24,20 @@ internal sealed class ConfigOptions
         Arity = ArgumentArity.ZeroOrMore,
     };
 
+    /// <summary>The environment variable that gives the Lambda endpoint when the option is not given.</summary>
+    public const string LambdaEndpointVariable = "TOLLGATE_LAMBDA_ENDPOINT";
+
+    public Option<string?> LambdaEndpoint { get; } = new("--lambda-endpoint")
+    {
+        Description = $"The Lambda Invoke API endpoint (e.g. http://127.0.0.1:9001) for every function the config does not list under functions; replaces lambda.endpoint. Default: ${LambdaEndpointVariable}.",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Config);
         command.Options.Add(Stage);
         command.Options.Add(StageVariables);
+        command.Options.Add(LambdaEndpoint);
     }
 
     /// <summary>Reads the options; null with a message when a stage variable is malformed.</summary>
@@ -46,7 +55,17 @@ internal sealed class ConfigOptions
             variables[pair[..equals]] = pair[(equals + 1)..];
         }
         var path = result.GetValue(Config)!.FullName;
-        return (path, new LoadOptions { Stage = result.GetValue(Stage), StageVariables = variables.ToImmutable() });
+        var lambdaEndpoint = result.GetValue(LambdaEndpoint);
+        if (string.IsNullOrEmpty(lambdaEndpoint))
+        {
+            lambdaEndpoint = Environment.GetEnvironmentVariable(LambdaEndpointVariable);
+        }
+        return (path, new LoadOptions
+        {
+            Stage = result.GetValue(Stage),
+            StageVariables = variables.ToImmutable(),
+            LambdaEndpoint = string.IsNullOrEmpty(lambdaEndpoint) ? null : lambdaEndpoint,
+        });
     }
 
     public static ConfigLoad Load(string path, LoadOptions options)

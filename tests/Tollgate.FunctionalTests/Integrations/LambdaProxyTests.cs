@@ -41,7 +41,8 @@ public sealed class LambdaProxyTests
 
         var e = lambda.Invocations.Single().Event;
         Assert.Equal("arn:aws:lambda:eu-west-1:123456789012:function:hello", lambda.Invocations.Single().Function);
-        Assert.Equal("1.0", e.GetProperty("version").GetString());
+        // A REST API's event has no top-level version (recordings of real AWS, issue 19).
+        Assert.False(e.TryGetProperty("version", out _));
         Assert.Equal("/{proxy+}", e.GetProperty("resource").GetString());
         Assert.Equal("/hello/world", e.GetProperty("path").GetString());
         Assert.Equal("POST", e.GetProperty("httpMethod").GetString());
@@ -76,13 +77,19 @@ public sealed class LambdaProxyTests
         Assert.Matches("^[a-z0-9]{6}$", rc.GetProperty("resourceId").GetString());
         Assert.Equal("/{proxy+}", rc.GetProperty("resourcePath").GetString());
         Assert.Equal("testStage", rc.GetProperty("stage").GetString());
+        Assert.Matches("^[a-z0-9]{6}$", rc.GetProperty("deploymentId").GetString());
         var identity = rc.GetProperty("identity");
         Assert.Equal("127.0.0.1", identity.GetProperty("sourceIp").GetString());
         Assert.Equal("PostmanRuntime/2.4.5", identity.GetProperty("userAgent").GetString());
-        foreach (var field in new[] { "cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "apiKey", "apiKeyId", "accessKey", "cognitoAuthenticationType", "cognitoAuthenticationProvider", "userArn", "user", "principalOrgId", "clientCert" })
+        // Exactly the fields AWS sends without an API key or mutual TLS: no apiKey, apiKeyId or clientCert.
+        string[] nullFields = ["cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "accessKey", "cognitoAuthenticationType", "cognitoAuthenticationProvider", "userArn", "user", "principalOrgId"];
+        foreach (var field in nullFields)
         {
             Assert.Equal(JsonValueKind.Null, identity.GetProperty(field).ValueKind);
         }
+        Assert.Equal(
+            [.. nullFields.Append("sourceIp").Append("userAgent").Order(StringComparer.Ordinal)],
+            identity.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToArray());
     }
 
     [Fact]
@@ -198,12 +205,15 @@ public sealed class LambdaProxyTests
     }
 
     [Fact]
-    public async Task NoLambdaEndpoint_IsAConfigErrorNamingTheMethod()
+    public async Task NoLambdaEndpoint_StartsWithAWarningNamingTheMethodAndAnswers500()
     {
-        var error = await Assert.ThrowsAsync<InvalidConfigException>(() => RunningGateway.StartAsync(Config(SingleMethodApi("/f", "GET", LambdaProxy("f")))));
-        Assert.Contains(error.Problems, p => p.Severity == Gateway.Config.DiagnosticSeverity.Error
-            && p.Location == "API 'api', method 'GET /f'"
+        // Issue 19: an export served on its own must start; the method answers as AWS does for a function it cannot invoke.
+        await using var gateway = await RunningGateway.StartAsync(Config(SingleMethodApi("/f", "GET", LambdaProxy("f"))));
+        Assert.Contains(gateway.Server.Warnings, p => p.Location == "API 'api', method 'GET /f'"
             && p.Message.Contains("no Lambda endpoint for function", StringComparison.Ordinal));
+        using var response = await gateway.Client.GetAsync("/prod/f");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("{\"message\":\"Internal server error\"}", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -7,7 +7,11 @@ using static Tollgate.FunctionalTests.Support.Models;
 
 namespace Tollgate.FunctionalTests.Integrations;
 
-/// <summary><c>$context.requestOverride</c> set by a request template, applied to a REST HTTP integration.</summary>
+/// <summary>
+/// <c>$context.requestOverride</c> and <c>$context.responseOverride</c> set by a request template:
+/// applied to a REST HTTP integration, visible to the response template of the same request, and
+/// (responseOverride) applied to the method response, as recordings of real AWS show (issue 19).
+/// </summary>
 public sealed class RequestOverrideTests
 {
     [Theory]
@@ -28,5 +32,78 @@ public sealed class RequestOverrideTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var echo = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(expected, echo.RootElement.GetProperty("rawTarget").GetString());
+    }
+    [Fact]
+    public async Task Mock_RequestOverrideSetInRequestTemplate_VisibleInResponseTemplate()
+    {
+        var mock = new Gateway.Model.Integration
+        {
+            Type = Gateway.Model.IntegrationType.Mock,
+            RequestTemplates = Map(("application/json", "#set($context.requestOverride.header.X-Trace = \"t-$input.params('n')\")\n#set($context.requestOverride.querystring.page = 2)\n{\"statusCode\": 200}")),
+            Responses = [Response("default", 200, "{\"trace\": \"$context.requestOverride.header.X-Trace\", \"page\": \"$context.requestOverride.querystring.page\"}")],
+        };
+        await using var gateway = await RunningGateway.StartAsync(Config(SingleMethodApi("/m", "GET", mock)));
+
+        using var response = await gateway.Client.GetAsync("/prod/m?n=7");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("{\"trace\": \"t-7\", \"page\": \"2\"}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("{\"from\": \"response template\"}")]
+    public async Task Mock_ResponseOverrideSetInRequestTemplate_TakesEffect(string? responseTemplate)
+    {
+        var mock = new Gateway.Model.Integration
+        {
+            Type = Gateway.Model.IntegrationType.Mock,
+            RequestTemplates = Map(("application/json", "#set($context.responseOverride.status = 444)\n#set($context.responseOverride.header.X-From-Request = \"yes\")\n{\"statusCode\": 200}")),
+            Responses = [Response("default", 200, responseTemplate)],
+        };
+        await using var gateway = await RunningGateway.StartAsync(Config(SingleMethodApi("/m", "GET", mock)));
+
+        using var response = await gateway.Client.GetAsync("/prod/m");
+
+        Assert.Equal(444, (int)response.StatusCode);
+        Assert.Equal("yes", response.Headers.GetValues("X-From-Request").Single());
+        Assert.Equal(responseTemplate ?? "", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Mock_ResponseTemplateOverride_WinsOverRequestTemplateOverride()
+    {
+        var mock = new Gateway.Model.Integration
+        {
+            Type = Gateway.Model.IntegrationType.Mock,
+            RequestTemplates = Map(("application/json", "#set($context.responseOverride.status = 444){\"statusCode\": 200}")),
+            Responses = [Response("default", 200, "#set($context.responseOverride.status = 418)seen $context.responseOverride.status")],
+        };
+        await using var gateway = await RunningGateway.StartAsync(Config(SingleMethodApi("/m", "GET", mock)));
+
+        using var response = await gateway.Client.GetAsync("/prod/m");
+
+        Assert.Equal(418, (int)response.StatusCode);
+        Assert.Equal("seen 418", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("{statusCode: 200}")]
+    [InlineData("statusCode=200")]
+    public async Task Mock_RequestTemplateNotJson_Selects200WithEmptyBody(string requestTemplate)
+    {
+        // AWS answers such a MOCK with its 200 response (recordings of real AWS, issue 19), not a 500.
+        var mock = new Gateway.Model.Integration
+        {
+            Type = Gateway.Model.IntegrationType.Mock,
+            RequestTemplates = Map(("application/json", requestTemplate)),
+            Responses = [Response("4\\d{2}", 400, "{\"bad\": true}"), Response("default", 200)],
+        };
+        await using var gateway = await RunningGateway.StartAsync(Config(SingleMethodApi("/m", "GET", mock)));
+
+        using var response = await gateway.Client.GetAsync("/prod/m");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
     }
 }

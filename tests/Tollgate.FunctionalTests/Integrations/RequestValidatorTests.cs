@@ -61,7 +61,8 @@ public sealed class RequestValidatorTests
 
         using var missing = await gateway.Client.SendAsync(Post("/prod/pets/1", "{\"name\":\"rex\",\"price\":1}", client: null));
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
-        Assert.Equal("{\"message\":\"Missing required request parameters: [owner, X-Client]\"}", await missing.Content.ReadAsStringAsync());
+        // AWS's order: headers, then path, then query string.
+        Assert.Equal("{\"message\":\"Missing required request parameters: [X-Client, owner]\"}", await missing.Content.ReadAsStringAsync());
         Assert.Equal("BadRequestException", missing.Headers.GetValues("x-amzn-ErrorType").Single());
 
         using var blank = await gateway.Client.SendAsync(Post("/prod/pets/1?owner=%20", "{\"name\":\"rex\",\"price\":1}"));

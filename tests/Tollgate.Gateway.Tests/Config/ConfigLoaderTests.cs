@@ -178,7 +178,7 @@ public sealed class ConfigLoaderTests : IDisposable
             [
                 "error: config 'gateway.yaml', server: unknown key 'port'; expected one of listen, adminListen, maxRequestBodyBytes, maxTemplateMemoryBytes, drainTimeoutSeconds, keepAliveTimeoutSeconds, maxConnections, maxUpgradedConnections, maxConcurrentRequestsPerBackend, upgradeProtocols.",
                 "error: config 'gateway.yaml', apis[0].stages[0]: unknown key 'varables'; expected one of stageName, description, variables, methodSettings, tracingEnabled, accessLogSettings.",
-                "error: config 'gateway.yaml', apis[0]: unknown key 'stage'; expected one of name, definition, stages.",
+                "error: config 'gateway.yaml', apis[0]: unknown key 'stage'; expected one of name, definition, protocolType, stages.",
                 "error: config 'gateway.yaml', domainNames[0].basePathMappings[0]: unknown key 'api'; expected one of basePath, restApiId, stage.",
                 "error: config 'gateway.yaml': unknown key 'apiKey'; expected one of server, apis, domainNames, apiKeys, usagePlans, accountThrottle, region, accountId, jwks, iam, lambda, functions, accessLogs, logDestinations, telemetry.",
             ],
@@ -418,7 +418,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Null(result.Config);
         Assert.Equal(
             [
-                "error: definition 'bad.json', path '/orders/{id}', method 'GET': x-amazon-apigateway-integration.type 'htp' is not one of MOCK, HTTP, HTTP_PROXY, AWS, AWS_PROXY.",
+                "error: API 'orders', definition 'bad.json', path '/orders/{id}', method 'GET': x-amazon-apigateway-integration.type 'htp' is not one of MOCK, HTTP, HTTP_PROXY, AWS, AWS_PROXY.",
                 "error: API 'other', stage 'x y': a stage name must be 1 to 128 letters, digits, '-' or '_'.",
                 "error: API 'other', method 'GET /a': request validator 'strict' is not defined in x-amazon-apigateway-request-validators.",
             ],

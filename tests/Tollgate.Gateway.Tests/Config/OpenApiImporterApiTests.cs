@@ -113,7 +113,8 @@ public sealed class OpenApiImporterApiTests
     [Fact]
     public void Import_CorsOnRestApi_KeptWithWarning()
     {
-        var (import, diagnostics) = WithTop(", \"x-amazon-apigateway-cors\": {\"allowOrigins\": [\"*\"]}");
+        // x-amazon-apigateway-cors alone makes a document an HTTP API; protocolType REST says otherwise.
+        var (import, diagnostics) = Import(Swagger(OnePath, ", \"x-amazon-apigateway-cors\": {\"allowOrigins\": [\"*\"]}"), AsRest);
         Assert.NotNull(import.Api.Cors);
         Assert.StartsWith("warning: definition 'orders.json': x-amazon-apigateway-cors applies to HTTP APIs", Assert.Single(diagnostics.Items).ToString(), StringComparison.Ordinal);
     }
@@ -136,10 +137,10 @@ public sealed class OpenApiImporterApiTests
     [Fact]
     public void Import_DefaultRouteInRestApi_Error()
     {
-        var (import, diagnostics) = Import(OpenApi3("\"$default\": {\"get\": {" + Mock + "}}"));
+        var (import, diagnostics) = Import(OpenApi3("\"$default\": {\"get\": {" + Mock + "}}"), AsRest);
         Assert.Empty(import.Api.Resources);
         Assert.Equal(
-            "error: definition 'orders.json', path '$default': the '$default' route exists only in HTTP APIs (exports with x-amazon-apigateway-importexport-version).",
+            "error: definition 'orders.json', path '$default': the '$default' route exists only in HTTP APIs, and this document is read as a REST API (protocolType).",
             Assert.Single(diagnostics.Items).ToString());
     }
 
@@ -194,7 +195,7 @@ public sealed class OpenApiImporterApiTests
     {
         var (import, diagnostics) = WithTop(", \"basePath\": \"/api/v1\"");
         Assert.Null(import.BasePathStage);
-        Assert.Equal("warning: definition 'orders.json': basePath '/api/v1' is not a single stage name; no stage taken from it.", Assert.Single(diagnostics.Items).ToString());
+        Assert.Equal("warning: definition 'orders.json': basePath '/api/v1' is not a single stage name; no stage taken from it (stage 'prod').", Assert.Single(diagnostics.Items).ToString());
     }
 
     [Theory]

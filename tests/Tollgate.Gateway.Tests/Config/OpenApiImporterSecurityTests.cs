@@ -161,12 +161,37 @@ public sealed class OpenApiImporterSecurityTests
     }
 
     [Fact]
-    public void Import_UndefinedSecurityScheme_ErrorNamesMethod()
+    public void Import_UndefinedSecurityScheme_WarnsNamingMethodAndIgnoresIt()
     {
-        var (_, diagnostics) = WithSchemes("[{\"nope\": []}]", ApiKeyScheme);
+        // AWS imports a requirement on an undefined scheme with a warning (issue 19, from real exports).
+        var (import, diagnostics) = WithSchemes("[{\"nope\": []}]", ApiKeyScheme);
         Assert.Equal(
-            "error: definition 'orders.json', path '/a', method 'GET': security requirement 'nope' is not defined in securityDefinitions.",
+            "warning: definition 'orders.json', path '/a', method 'GET': security requirement 'nope' is not defined in securityDefinitions; ignored, as API Gateway's import does.",
             Assert.Single(diagnostics.Items).ToString());
+        var method = Assert.Single(Assert.Single(import.Api.Resources).Methods).Value;
+        Assert.False(method.ApiKeyRequired);
+        Assert.Equal("NONE", method.AuthorizationType);
+    }
+
+    [Fact]
+    public void Import_UndefinedApiKeyScheme_WarnsAndStillRequiresTheKey()
+    {
+        var (import, diagnostics) = Import(Swagger("\"/a\": {\"get\": {\"security\": [{\"api_key\": []}], " + Mock + "}}"));
+        Assert.Equal(
+            "warning: definition 'orders.json', path '/a', method 'GET': security requirement 'api_key' is not defined in securityDefinitions; read as API Gateway's API key scheme: the method requires an API key.",
+            Assert.Single(diagnostics.Items).ToString());
+        Assert.True(Assert.Single(Assert.Single(import.Api.Resources).Methods).Value.ApiKeyRequired);
+    }
+
+    [Fact]
+    public void Import_Swagger2SecurityDefinitionsInOpenApi3_WarnsAndApiKeyStillRequired()
+    {
+        var (import, diagnostics) = Import(OpenApi3("\"/a\": {\"get\": {\"security\": [{\"api_key\": []}], " + Mock + "}}",
+            ", \"securityDefinitions\": {" + ApiKeyScheme + "}"));
+        Assert.Contains(diagnostics.Items, d => d.Severity == DiagnosticSeverity.Warning &&
+            d.Message.StartsWith("security requirement 'api_key' is not defined in components.securitySchemes", StringComparison.Ordinal));
+        Assert.False(diagnostics.HasErrors);
+        Assert.True(Assert.Single(Assert.Single(import.Api.Resources).Methods).Value.ApiKeyRequired);
     }
 
     [Fact]

@@ -8,12 +8,16 @@ public sealed class OpenApiImporterTests
 {
     internal const string Label = "definition 'orders.json'";
 
-    internal static (OpenApiImport Import, DiagnosticBag Diagnostics) Import(string json)
+    internal static (OpenApiImport Import, DiagnosticBag Diagnostics) Import(string json) => Import(json, ImportOptions.Default);
+
+    internal static (OpenApiImport Import, DiagnosticBag Diagnostics) Import(string json, ImportOptions options)
     {
         var diagnostics = new DiagnosticBag();
         using var document = JsonDocument.Parse(json);
-        return (OpenApiImporter.Import(document.RootElement.Clone(), "orders", Label, diagnostics), diagnostics);
+        return (OpenApiImporter.Import(document.RootElement.Clone(), "orders", Label, diagnostics, options), diagnostics);
     }
+
+    internal static readonly ImportOptions AsRest = new() { Protocol = ApiProtocol.Rest };
 
     /// <summary>A Swagger 2 document with the given paths and extra top-level members (",\"k\": v").</summary>
     internal static string Swagger(string paths, string extra = "") =>

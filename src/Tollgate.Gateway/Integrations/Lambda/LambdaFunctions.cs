@@ -58,6 +58,11 @@ internal static class LambdaFunctions
         return uri;
     }
 
+    /// <summary>The load warning for a function with no endpoint at all (no lambda.endpoint, --lambda-endpoint or functions entry).</summary>
+    public static string NoEndpointWarning(string function) =>
+        $"no Lambda endpoint for function '{function}' (set lambda.endpoint, list it under functions, or give --lambda-endpoint / TOLLGATE_LAMBDA_ENDPOINT); " +
+        "the rest of the API is served and requests that need this function answer 500, as API Gateway does for a function it cannot invoke.";
+
     /// <summary>The concurrency limits of a function: its own where listed, else the shared ones.</summary>
     public static LambdaLimits Limits(LambdaSettings settings, string function)
     {

@@ -41,7 +41,12 @@ internal sealed class LambdaProxyIntegration(
             ? body.Length > 0 && !TextMediaTypes.IsText(request.ContentType)
             : MediaTypes.IsBinary(binaryMediaTypes, request.ContentType);
         var fullPath = context.Path;
-        var path = context.DomainName is null ? Uri.UnescapeDataString(context.ResourceRelativePath) : Uri.UnescapeDataString(fullPath);
+        // REST APIs report the path as the client sent it (percent-encoded, issue 19); HTTP APIs decode it.
+        var path = context.DomainName is null ? context.ResourceRelativePath : fullPath;
+        if (protocol == ApiProtocol.Http)
+        {
+            path = Uri.UnescapeDataString(path);
+        }
         var input = new ProxyEventInput(body, binary, path, fullPath, accountId);
         var payload = payloadV2 ? ProxyEventV2.Write(context, input) : ProxyEventV1.Write(context, input);
 

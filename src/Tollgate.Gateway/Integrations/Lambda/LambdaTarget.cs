@@ -13,7 +13,9 @@ namespace Tollgate.Gateway.Integrations.Lambda;
 internal sealed class LambdaTarget
 {
     private readonly string _function;
-    private readonly Uri _endpoint;
+    private readonly Uri? _endpoint;
+    private readonly string? _missing;
+    private int _missingLogged;
     private readonly LambdaSettings _settings;
     private readonly TimeSpan _timeout;
     private readonly LambdaClient _client;
@@ -21,8 +23,9 @@ internal sealed class LambdaTarget
     private readonly string _location;
     private readonly ILogger _logger;
 
-    private LambdaTarget(string function, Uri endpoint, LambdaSettings settings, TimeSpan timeout, LambdaClient client, TimeProvider time, string location, ILogger logger)
+    private LambdaTarget(string function, Uri? endpoint, string? missing, LambdaSettings settings, TimeSpan timeout, LambdaClient client, TimeProvider time, string location, ILogger logger)
     {
+        _missing = missing;
         _time = time;
         _function = function;
         _endpoint = endpoint;
@@ -45,12 +48,18 @@ internal sealed class LambdaTarget
             return null;
         }
         var endpoint = LambdaFunctions.Endpoint(c.Config.Lambda, function, out var problem);
-        if (endpoint is null)
+        if (endpoint is null && c.Config.Lambda.Endpoint is not null)
         {
-            c.Diagnostics.Error(c.Location, problem + ".");
+            c.Diagnostics.Error(c.Location, problem + "."); // an endpoint given, but not a usable one
             return null;
         }
-        return new LambdaTarget(function, endpoint, c.Config.Lambda, TimeSpan.FromMilliseconds(integration.TimeoutInMillis), c.Services.Lambda, c.Services.Time, c.Location, logger);
+        if (endpoint is null)
+        {
+            // An export served on its own: the rest of the API starts; this method answers as AWS
+            // does for a function it cannot invoke.
+            c.Diagnostics.Warning(c.Location, LambdaFunctions.NoEndpointWarning(function));
+        }
+        return new LambdaTarget(function, endpoint, problem, c.Config.Lambda, TimeSpan.FromMilliseconds(integration.TimeoutInMillis), c.Services.Lambda, c.Services.Time, c.Location, logger);
     }
 
     /// <summary>
@@ -68,6 +77,15 @@ internal sealed class LambdaTarget
         {
             function = ExpandStageVariables(function, context);
             endpoint = LambdaFunctions.Endpoint(_settings, function, out _) ?? _endpoint;
+        }
+        if (endpoint is null)
+        {
+            if (Interlocked.Exchange(ref _missingLogged, 1) == 0)
+            {
+                _logger.LogError("{Location}: {Problem}; requests to it answer 500 (logged once).", _location, _missing);
+            }
+            context.IntegrationError = _missing;
+            return (new LambdaResult(LambdaOutcome.Failed, 0, [], null, _missing), GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR));
         }
         var time = _time;
         var started = time.GetTimestamp();

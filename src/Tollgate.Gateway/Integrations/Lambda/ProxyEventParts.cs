@@ -135,7 +135,8 @@ internal static class ProxyEventParts
         json.WriteEndObject();
     }
 
-    public static void WritePathParameters(Utf8JsonWriter json, RequestContext context, bool nullWhenNone)
+    /// <summary>The <c>pathParameters</c> object: decoded, or (<paramref name="raw"/>: REST APIs) as the client sent them.</summary>
+    public static void WritePathParameters(Utf8JsonWriter json, RequestContext context, bool nullWhenNone, bool raw = false)
     {
         var names = context.Method?.PathParameterNames ?? [];
         if (names.Length == 0)
@@ -149,7 +150,7 @@ internal static class ProxyEventParts
         json.WriteStartObject("pathParameters");
         foreach (var name in names)
         {
-            json.WriteString(name, context.GetPathParameter(name));
+            json.WriteString(name, raw ? context.GetRawPathParameter(name) : context.GetPathParameter(name));
         }
         json.WriteEndObject();
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 
 namespace Tollgate.Gateway.Integrations.Lambda;
@@ -9,7 +10,12 @@ namespace Tollgate.Gateway.Integrations.Lambda;
 /// the AWS developer guide's "Input format of a Lambda function for proxy integration" shows
 /// it: single- and multi-value headers and query parameters, path parameters, stage
 /// variables, the request context with identity and authorizer, and the body (base64 for
-/// binary media types).
+/// binary media types). As recordings of real AWS show (issue 19), a REST API's event has no
+/// top-level <c>version</c> (an HTTP API's 1.0 event has), carries
+/// <c>requestContext.deploymentId</c>, and its identity has <c>apiKey</c>/<c>apiKeyId</c> only
+/// when a key was used and <c>clientCert</c> only with mutual TLS (which Tollgate does not
+/// terminate for APIs, so never); its <c>path</c> and <c>pathParameters</c> keep the client's
+/// percent-encoding.
 /// </summary>
 internal static class ProxyEventV1
 {
@@ -25,8 +31,12 @@ internal static class ProxyEventV1
         using (var json = new Utf8JsonWriter(buffer))
         {
             var request = context.Http.Request;
+            var httpApi = context.Stage?.Api.Model.Protocol == ApiProtocol.Http;
             json.WriteStartObject();
-            json.WriteString("version", "1.0");
+            if (httpApi)
+            {
+                json.WriteString("version", "1.0");
+            }
             json.WriteString("resource", context.Method?.ResourcePath);
             json.WriteString("path", input.Path);
             json.WriteString("httpMethod", request.Method);
@@ -34,7 +44,7 @@ internal static class ProxyEventV1
             ProxyEventParts.WriteV1Headers(json, context, multiValue: true);
             ProxyEventParts.WriteQuery(json, request.Query, "queryStringParameters", multiValue: false, joinWithCommas: false);
             ProxyEventParts.WriteQuery(json, request.Query, "multiValueQueryStringParameters", multiValue: true, joinWithCommas: false);
-            ProxyEventParts.WritePathParameters(json, context, nullWhenNone: true);
+            ProxyEventParts.WritePathParameters(json, context, nullWhenNone: true, raw: !httpApi);
             ProxyEventParts.WriteStageVariables(json, context, nullWhenNone: true);
 
             json.WriteStartObject("requestContext");
@@ -44,6 +54,10 @@ internal static class ProxyEventV1
             {
                 json.WritePropertyName("authorizer");
                 ProxyEventParts.WriteValue(json, authorizer.ToEventObject(payloadV2: false));
+            }
+            if (!httpApi)
+            {
+                json.WriteString("deploymentId", context.Stage?.DeploymentId);
             }
             Variable(json, context, "domainName");
             Variable(json, context, "domainPrefix");
@@ -64,9 +78,11 @@ internal static class ProxyEventV1
             }
             json.WriteString("sourceIp", context.SourceIp);
             json.WriteString("userAgent", request.Headers.UserAgent.ToString());
-            json.WriteString("apiKey", context.ApiKey);
-            json.WriteString("apiKeyId", context.ApiKeyId);
-            json.WriteNull("clientCert");
+            if (context.ApiKey is not null)
+            {
+                json.WriteString("apiKey", context.ApiKey);
+                json.WriteString("apiKeyId", context.ApiKeyId);
+            }
             json.WriteEndObject();
             json.WriteString("path", input.FullPath);
             json.WriteString("protocol", request.Protocol);

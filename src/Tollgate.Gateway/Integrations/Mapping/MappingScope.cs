@@ -23,9 +23,10 @@ internal sealed class MappingScope(RequestContext context, ReadOnlyMemory<byte> 
     private TemplateMap? _requestOverride;
     private TemplateMap? _responseOverride;
 
-    public TemplateMap RequestOverride => _requestOverride ??= NewOverride(request: true);
+    // A response template starts from what the request template of the same request set.
+    public TemplateMap RequestOverride => _requestOverride ??= (context.TemplateOverrides is { } set ? CopyOf(set.Request) : NewOverride(request: true));
 
-    public TemplateMap ResponseOverride => _responseOverride ??= NewOverride(request: false);
+    public TemplateMap ResponseOverride => _responseOverride ??= (context.TemplateOverrides is { } set ? CopyOf(set.Response) : NewOverride(request: false));
 
     public RenderBudget Budget { get; } = new(budgetBytes);
 
@@ -57,13 +58,24 @@ internal sealed class MappingScope(RequestContext context, ReadOnlyMemory<byte> 
         ? new OverrideValues(Strings(map, "header"), Strings(map, "querystring"), Strings(map, "path"), null)
         : null;
 
+    /// <summary>
+    /// Keeps what this (request) template set under the override maps for the response side, as
+    /// plain strings: the values may point into the parsed body, which the scope gives back.
+    /// </summary>
+    public TemplateOverrides? CarryOver() =>
+        _requestOverride is null && _responseOverride is null
+            ? null
+            : new TemplateOverrides(
+                Flatten(_requestOverride ?? NewOverride(request: true), ["header", "querystring", "path"]),
+                Flatten(_responseOverride ?? NewOverride(request: false), ["header"]));
+
     /// <summary>Status and headers a template set under <c>$context.responseOverride</c>; null when none.</summary>
-    public OverrideValues? ResponseOverrides()
+    public OverrideValues? ResponseOverrides() =>
+        _responseOverride is { } map ? ResponseOverridesOf(map) : null;
+
+    /// <summary>Status and headers of a <c>responseOverride</c> map.</summary>
+    public static OverrideValues ResponseOverridesOf(TemplateMap map)
     {
-        if (_responseOverride is not { } map)
-        {
-            return null;
-        }
         var value = map.Get("status");
         int? status = null;
         if (value.TryGetInt32(out var number))
@@ -89,6 +101,46 @@ internal sealed class MappingScope(RequestContext context, ReadOnlyMemory<byte> 
             map.GetOrAddMap("path");
         }
         return map;
+    }
+
+    /// <summary>A copy of a carried-over map (sections of strings, and a status), so that a render does not change the original.</summary>
+    private static TemplateMap CopyOf(TemplateMap source)
+    {
+        var copy = new TemplateMap();
+        foreach (var (key, value) in source.Items)
+        {
+            if (value.Kind == TemplateValueKind.Map)
+            {
+                var section = copy.GetOrAddMap(key);
+                foreach (var (name, item) in value.AsMap.Items)
+                {
+                    section.Put(name, item);
+                }
+            }
+            else
+            {
+                copy.Put(key, value);
+            }
+        }
+        return copy;
+    }
+
+    private static TemplateMap Flatten(TemplateMap source, string[] sections)
+    {
+        var copy = new TemplateMap();
+        foreach (var section in sections)
+        {
+            var target = copy.GetOrAddMap(section);
+            foreach (var (key, value) in Strings(source, section) ?? [])
+            {
+                target.Put(key, TemplateValue.From(value));
+            }
+        }
+        if (source.Get("status") is { IsNull: false } status)
+        {
+            copy.Put("status", status.TryGetInt32(out var number) ? TemplateValue.From(number) : TemplateValue.From(status.ToString()));
+        }
+        return copy;
     }
 
     private static List<KeyValuePair<string, string>>? Strings(TemplateMap parent, string name)
@@ -126,3 +178,10 @@ internal sealed record OverrideValues(
     List<KeyValuePair<string, string>>? QueryString,
     List<KeyValuePair<string, string>>? Path,
     int? Status);
+
+/// <summary>The override maps a request template left, as strings, for the response side of the same request.</summary>
+internal sealed record TemplateOverrides(TemplateMap Request, TemplateMap Response)
+{
+    /// <summary>The status and headers the request template set under <c>responseOverride</c>.</summary>
+    public OverrideValues ResponseValues => MappingScope.ResponseOverridesOf(Response);
+}

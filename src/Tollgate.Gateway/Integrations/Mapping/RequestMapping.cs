@@ -90,6 +90,7 @@ internal sealed class RequestMapping
             payload = rendered;
             payloadType = entry.ContentType;
             overrides = scope.RequestOverrides();
+            context.TemplateOverrides = scope.CarryOver();
         }
         else
         {

@@ -51,7 +51,8 @@ internal sealed class ResponseMapping(IntegrationResponseSet responses, Immutabl
             }
             body = rendered;
             contentType = template.ContentType;
-            overrides = scope.ResponseOverrides();
+            // The response template's map starts from the request template's, so it holds both.
+            overrides = scope.ResponseOverrides() ?? context.TemplateOverrides?.ResponseValues;
             if (entry.ContentHandling == ContentHandling.ConvertToBinary && !TryDecode(ref body))
             {
                 return DecodeFailed(context);
@@ -59,6 +60,8 @@ internal sealed class ResponseMapping(IntegrationResponseSet responses, Immutabl
         }
         else
         {
+            // No response template: what the request template set under responseOverride still applies.
+            overrides = context.TemplateOverrides?.ResponseValues;
             body = result.Body;
             if (!TryConvertPassthrough(ref body, result.ContentType, request.Headers.Accept.ToString(), entry.ContentHandling))
             {

@@ -69,10 +69,14 @@ internal static class AuthorizerPolicies
             return null;
         }
         var endpoint = LambdaFunctions.Endpoint(c.Config.Lambda, function, out var problem);
-        if (endpoint is null)
+        if (endpoint is null && c.Config.Lambda.Endpoint is not null)
         {
             c.Diagnostics.Error(location, problem + ".");
             return null;
+        }
+        if (endpoint is null)
+        {
+            c.Diagnostics.Warning(location, LambdaFunctions.NoEndpointWarning(function));
         }
         Regex? expression = null;
         if (!string.IsNullOrEmpty(authorizer.IdentityValidationExpression))

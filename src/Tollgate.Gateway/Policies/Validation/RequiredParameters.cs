@@ -32,8 +32,8 @@ internal sealed class RequiredParameters
     public int Count => _required.Length;
 
     /// <summary>
-    /// Keeps the parameters marked required, in a stable order (path, then query string, then
-    /// header; by name within each). Keys that are not <c>method.request.{path|querystring|header}.name</c>
+    /// Keeps the parameters marked required, in API Gateway's order: headers, then path, then
+    /// query string (as recordings of real AWS list them, issue 19), by name within each. Keys that are not <c>method.request.{path|querystring|header}.name</c>
     /// are returned in <paramref name="invalidKeys"/> for the config validator to report.
     /// </summary>
     public static RequiredParameters Compile(IEnumerable<KeyValuePair<string, bool>> requestParameters, out IReadOnlyList<string> invalidKeys)
@@ -51,10 +51,18 @@ internal sealed class RequiredParameters
                 required.Add((location, name));
             }
         }
-        required.Sort((a, b) => a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1) : string.CompareOrdinal(a.Item2, b.Item2));
+        required.Sort((a, b) => a.Item1 != b.Item1 ? Rank(a.Item1).CompareTo(Rank(b.Item1)) : string.CompareOrdinal(a.Item2, b.Item2));
         invalidKeys = invalid;
         return required.Count == 0 ? None : new RequiredParameters([.. required]);
     }
+
+    /// <summary>The place of a location in the message: headers first, then path, then query string.</summary>
+    private static int Rank(ParameterLocation location) => location switch
+    {
+        ParameterLocation.Header => 0,
+        ParameterLocation.Path => 1,
+        _ => 2,
+    };
 
     /// <summary>Splits <c>method.request.header.X-Id</c> into its location and name.</summary>
     public static bool TryParse(string key, out ParameterLocation location, out string name)
@@ -102,7 +110,7 @@ internal sealed class RequiredParameters
         return missing;
     }
 
-    /// <summary>API Gateway's message, e.g. <c>Missing required request parameters: [page, X-Id]</c>.</summary>
+    /// <summary>API Gateway's message, e.g. <c>Missing required request parameters: [X-Id, page]</c>.</summary>
     public static string FormatMessage(IReadOnlyList<string> missing) =>
         "Missing required request parameters: [" + string.Join(", ", missing) + "]";
 

@@ -5,13 +5,15 @@ internal static class Operators
 {
     /// <summary>
     /// <c>==</c>: numbers by value, values of one kind by content, values of different kinds by
-    /// their string forms (Velocity 1.7 compares <c>toString()</c> when classes differ).
+    /// their string forms (Velocity 1.7 compares <c>toString()</c> when classes differ). Null
+    /// equals null and, in API Gateway's engine, the empty string (<c>$missing == ""</c> is
+    /// true: recordings of real AWS, issue 19).
     /// </summary>
     public static bool AreEqual(TemplateValue a, TemplateValue b)
     {
         if (a.IsNull || b.IsNull)
         {
-            return a.IsNull && b.IsNull;
+            return (a.IsNull || IsEmptyString(a)) && (b.IsNull || IsEmptyString(b));
         }
         if (a.Kind == b.Kind || (a.IsNumber && b.IsNumber))
         {
@@ -19,6 +21,8 @@ internal static class Operators
         }
         return string.Equals(a.ToString(), b.ToString(), StringComparison.Ordinal);
     }
+
+    private static bool IsEmptyString(TemplateValue value) => value.IsString && value.AsString.Length == 0;
 
     /// <summary>Relational operators compare numbers only; anything else is false.</summary>
     public static TemplateValue Compare(TemplateValue a, TemplateValue b, Func<int, bool> test)

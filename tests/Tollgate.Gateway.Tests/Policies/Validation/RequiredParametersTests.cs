@@ -16,7 +16,7 @@ public sealed class RequiredParametersTests
     private static readonly Dictionary<string, string> NoPath = [];
 
     [Fact]
-    public void FindMissing_AbsentQueryAndBlankHeader_ReturnsBothInStableOrder()
+    public void FindMissing_AbsentQueryAndBlankHeader_ReturnsBothInAwsOrder()
     {
         var required = Compile(
             ("method.request.header.X-Request-Id", true),
@@ -29,8 +29,24 @@ public sealed class RequiredParametersTests
         var missing = required.FindMissing(new Dictionary<string, string> { ["petId"] = "7" }, query, headers);
 
         Assert.NotNull(missing);
-        Assert.Equal(["page", "X-Request-Id"], missing);
-        Assert.Equal("Missing required request parameters: [page, X-Request-Id]", RequiredParameters.FormatMessage(missing));
+        // AWS lists headers, then path, then query string.
+        Assert.Equal(["X-Request-Id", "page"], missing);
+        Assert.Equal("Missing required request parameters: [X-Request-Id, page]", RequiredParameters.FormatMessage(missing));
+    }
+
+    [Fact]
+    public void FindMissing_OneOfEachLocation_HeadersThenPathThenQueryString()
+    {
+        var required = Compile(
+            ("method.request.querystring.b", true),
+            ("method.request.querystring.a", true),
+            ("method.request.path.id", true),
+            ("method.request.header.Z-Id", true),
+            ("method.request.header.A-Id", true));
+
+        var missing = required.FindMissing(NoPath, new QueryCollection(), new HeaderDictionary());
+
+        Assert.Equal("Missing required request parameters: [A-Id, Z-Id, id, a, b]", RequiredParameters.FormatMessage(missing!));
     }
 
     [Fact]

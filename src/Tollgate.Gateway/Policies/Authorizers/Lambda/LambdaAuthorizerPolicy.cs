@@ -33,7 +33,8 @@ internal sealed record LambdaAuthorizerSettings
     /// <summary>HTTP APIs, format 2.0: the function answers <c>{isAuthorized, context}</c>.</summary>
     public bool SimpleResponses { get; init; }
     public required string Function { get; init; }
-    public required Uri Endpoint { get; init; }
+    /// <summary>The Invoke API endpoint; null when none is configured (every call answers 500 AUTHORIZER_CONFIGURATION_ERROR).</summary>
+    public required Uri? Endpoint { get; init; }
     public LambdaCredentials? Credentials { get; init; }
     public required TimeSpan Ttl { get; init; }
     public Regex? ValidationExpression { get; init; }
@@ -61,6 +62,8 @@ internal sealed class LambdaAuthorizerPolicy(
     internal static readonly GatewayError ExplicitDeny = GatewayError.Of(GatewayResponseType.ACCESS_DENIED, "User is not authorized to access this resource with an explicit deny");
     internal static readonly GatewayError ImplicitDeny = GatewayError.Of(GatewayResponseType.ACCESS_DENIED, "User is not authorized to access this resource");
     internal static readonly GatewayError ConfigurationError = GatewayError.Of(GatewayResponseType.AUTHORIZER_CONFIGURATION_ERROR, null, "AuthorizerConfigurationException");
+
+    private int _missingLogged;
 
     public ValueTask<GatewayError?> InvokeAsync(RequestContext context)
     {
@@ -92,7 +95,16 @@ internal sealed class LambdaAuthorizerPolicy(
             LambdaAuthorizerFormat.HttpApiV1 => AuthorizerEvent.Request(context, methodArn, string.Join(',', sources.Values(identity))),
             _ => AuthorizerEvent.Request(context, methodArn),
         };
-        var result = await lambda.InvokeAsync(settings.Endpoint, settings.Function, payload, settings.Timeout, settings.Credentials, context.RequestId, context.Http.RequestAborted);
+        if (settings.Endpoint is not { } endpoint)
+        {
+            if (Interlocked.Exchange(ref _missingLogged, 1) == 0)
+            {
+                logger.LogError("authorizer '{Authorizer}': no Lambda endpoint for function '{Function}'; requests it guards answer 500 (logged once).", settings.Name, settings.Function);
+            }
+            context.AuthorizerError = "no Lambda endpoint";
+            return ConfigurationError;
+        }
+        var result = await lambda.InvokeAsync(endpoint, settings.Function, payload, settings.Timeout, settings.Credentials, context.RequestId, context.Http.RequestAborted);
         switch (result.Outcome)
         {
             case LambdaOutcome.Ok:
