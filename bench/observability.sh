@@ -9,6 +9,7 @@
 #   logmetrics  both
 #   tracing     logmetrics plus a span for every request (tracingEnabled, sampling 1.0, OTLP
 #               http/protobuf to a local sink that answers 200)
+#   tracing5    the same at samplingRatio 0.05 (X-Ray's default rate is 5% beyond 1 a second)
 #   base        (with BASE_BUILD=DIR) another build, e.g. the commit before observability, off
 #
 #   bench/observability.sh [ROUNDS] [SECONDS]     VARIANTS="off log metrics" picks some (default: all)
@@ -83,19 +84,22 @@ variant logmetrics 18091 "$LOGMETRICS" ""
 variant tracing 18092 "$LOGMETRICS
         tracingEnabled: true" "telemetry: { otlpEndpoint: \"http://127.0.0.1:18089\", samplingRatio: 1.0 }"
 sed -i "s#$WORK/access.log#$WORK/access-tracing.log#" "$WORK/tracing/tollgate.yaml"
+variant tracing5 18094 "$LOGMETRICS
+        tracingEnabled: true" "telemetry: { otlpEndpoint: \"http://127.0.0.1:18089\", samplingRatio: 0.05 }"
+sed -i "s#$WORK/access.log#$WORK/access-tracing5.log#" "$WORK/tracing5/tollgate.yaml"
 
 taskset -c 1 nginx -p "$WORK/backend" -c "$WORK/backend/nginx.conf" -g "daemon off;" & PIDS+=($!)
-declare -A PORT=([off]=18083 [logmetrics]=18084 [tracing]=18085 [base]=18086 [log]=18087 [metrics]=18088)
+declare -A PORT=([off]=18083 [logmetrics]=18084 [tracing]=18085 [base]=18086 [log]=18087 [metrics]=18088 [tracing5]=18096)
 declare -A PID
-read -r -a NAMES <<<"${VARIANTS:-off log metrics logmetrics tracing}"
+read -r -a NAMES <<<"${VARIANTS:-off log metrics logmetrics tracing tracing5}"
 start() { # NAME BUILD CONFIG
   # shellcheck disable=SC2086
   taskset -c 0 env DOTNET_PROCESSOR_COUNT=1 "$2/tollgate" serve --config "$3" --listen "http://127.0.0.1:${PORT[$1]}" \
     --log-level Warning --data-dir "$WORK/data-$1" >"$WORK/$1.out" 2>&1 &
   PID[$1]=$!; PIDS+=($!)
 }
-for name in "${NAMES[@]}"; do start "$name" "$BUILD" "$WORK/$name/tollgate.yaml"; done
-if [ -n "${BASE_BUILD:-}" ]; then start base "$BASE_BUILD" "$WORK/off/tollgate.yaml"; NAMES+=(base); fi
+for name in "${NAMES[@]}"; do [ "$name" = base ] || start "$name" "$BUILD" "$WORK/$name/tollgate.yaml"; done
+if [ -n "${BASE_BUILD:-}" ]; then start base "$BASE_BUILD" "$WORK/off/tollgate.yaml"; [[ " ${NAMES[*]} " == *" base "* ]] || NAMES+=(base); fi
 for name in "${NAMES[@]}"; do
   for _ in $(seq 1 400); do (exec 3<>"/dev/tcp/127.0.0.1/${PORT[$name]}") 2>/dev/null && break; sleep 0.05; done
   [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${PORT[$name]}/prod/0")" = 200 ] || { cat "$WORK/$name.out"; exit 1; }
@@ -114,7 +118,8 @@ rps = n / (w["duration_us"] / 1e6); cpu = 1e6 * t / os.sysconf("SC_CLK_TCK") / n
 print("%.0f %.3f" % (rps, cpu))' "$out" "$((b - a))"
 }
 # Warm-up: tiered compilation with PGO needs about 20 s of traffic before the hot path is final.
-for name in "${NAMES[@]}"; do measure "$name" "${WARM:-20}" >/dev/null; done
+# The traced variants have more code to tier up: 20 s left the JIT busy in their first rounds.
+for name in "${NAMES[@]}"; do measure "$name" "${WARM:-60}" >/dev/null; done
 declare -A RESULTS
 for r in $(seq 1 "$ROUNDS"); do
   for name in "${NAMES[@]}"; do RESULTS[$name]+="$(measure "$name" "$SECS") "; done
