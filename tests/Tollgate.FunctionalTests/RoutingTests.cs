@@ -71,6 +71,44 @@ public sealed class RoutingTests
         Assert.Equal("{\"message\":\"Missing Authentication Token\"}", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("tenant-a.example.org", "/list", "wild")]
+    [InlineData("TENANT-B.Example.org:8443", "/list", "wild")]
+    [InlineData("vip.example.org", "/list", "exact")]
+    [InlineData("a.b.example.org", "/list", null)]
+    [InlineData("example.org", "/list", null)]
+    public async Task WildcardDomain_MatchesOneLabelBelow_ExactNameWins(string host, string path, string? expected)
+    {
+        var wild = Api("wild", "live", Resource("/list", ("GET", Mock("{\"api\":\"wild\",\"domain\":\"$context.domainName\"}"))));
+        var exact = Api("exact", "live", Resource("/list", ("GET", Mock("{\"api\":\"exact\"}"))));
+        var config = Config(wild, exact) with
+        {
+            DomainNames =
+            [
+                new DomainName { Name = "*.example.org", BasePathMappings = [new BasePathMapping { RestApiId = "wild", Stage = "live" }] },
+                new DomainName { Name = "vip.example.org", BasePathMappings = [new BasePathMapping { RestApiId = "exact", Stage = "live" }] },
+            ],
+        };
+        await using var gateway = await RunningGateway.StartAsync(config);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Host = host;
+        using var response = await gateway.Client.SendAsync(request);
+        if (expected is null)
+        {
+            // Not a custom domain: the path's first segment would have to be a stage.
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            return;
+        }
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(expected, body.RootElement.GetProperty("api").GetString());
+        if (expected == "wild")
+        {
+            // $context.domainName is the host the client asked for, not the wildcard.
+            Assert.Equal(host.Split(':')[0], body.RootElement.GetProperty("domain").GetString());
+        }
+    }
+
     [Fact]
     public async Task Method_NotDefinedOnResource_Answers403AndAnyCatchesTheRest()
     {

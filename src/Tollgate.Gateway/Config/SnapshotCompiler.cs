@@ -41,7 +41,7 @@ internal static class SnapshotCompiler
             apis[api.Id] = stages;
         }
 
-        var domains = new Dictionary<string, (string[] BasePath, CompiledStage Stage)[]>(StringComparer.OrdinalIgnoreCase);
+        var domains = new Routing.HostNameTable<(string[] BasePath, CompiledStage Stage)[]>();
         foreach (var domain in config.DomainNames)
         {
             var mappings = new List<(string[], CompiledStage)>();
@@ -57,7 +57,7 @@ internal static class SnapshotCompiler
             }
             // Longest base path first; the empty one (catch-all) last.
             mappings.Sort((a, b) => b.Item1.Length.CompareTo(a.Item1.Length));
-            domains[domain.Name] = [.. mappings];
+            domains.Add(domain.Name, [.. mappings]);
         }
 
         if (diagnostics.HasErrors)

@@ -27,12 +27,12 @@ internal sealed class RequestRouter
 
     private const string ExecuteApiInfix = ".execute-api.";
 
-    private readonly Dictionary<string, (string[] BasePath, CompiledStage Stage)[]> _domains;
+    private readonly HostNameTable<(string[] BasePath, CompiledStage Stage)[]> _domains;
     private readonly Dictionary<string, Dictionary<string, CompiledStage>> _apis;
     private readonly Dictionary<string, CompiledStage> _stagesByName;
 
     public RequestRouter(
-        Dictionary<string, (string[] BasePath, CompiledStage Stage)[]> domains,
+        HostNameTable<(string[] BasePath, CompiledStage Stage)[]> domains,
         Dictionary<string, Dictionary<string, CompiledStage>> apis,
         Dictionary<string, CompiledStage> stagesByName)
     {
@@ -42,7 +42,7 @@ internal sealed class RequestRouter
     }
 
     /// <summary>Whether a host is a configured custom domain (then its base paths alone decide).</summary>
-    public bool IsCustomDomain(string host) => _domains.ContainsKey(host);
+    public bool IsCustomDomain(string host) => _domains.Contains(host);
 
     public bool TryRoute(string host, string path, out StageRoute route)
     {

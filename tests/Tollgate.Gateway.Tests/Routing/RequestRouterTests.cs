@@ -26,7 +26,7 @@ public sealed class RequestRouterTests
                 byName.TryAdd(name, stage);
             }
         }
-        return new RequestRouter([], apis.ToDictionary(a => a.Api.Id, a => a.Stages), byName);
+        return new RequestRouter(new HostNameTable<(string[] BasePath, CompiledStage Stage)[]>(), apis.ToDictionary(a => a.Api.Id, a => a.Stages), byName);
     }
 
     [Theory]
