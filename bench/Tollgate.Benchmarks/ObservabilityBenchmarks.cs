@@ -66,11 +66,11 @@ public class ObservabilityBenchmarks
         var upstream = Tracing.StartClient("GET")!;
         upstream.SetTag("http.request.method", "GET");
         upstream.SetTag("server.address", "127.0.0.1");
-        upstream.SetTag("server.port", 18080);
+        upstream.SetTag("server.port", Tracing.Boxed(18080));
         upstream.SetTag("url.full", "http://127.0.0.1:18080/prod/0");
         _headers.Clear();
         Tracing.Inject(upstream, (name, value) => _headers.Add(new(name, value)));
-        upstream.SetTag("http.response.status_code", 200);
+        upstream.SetTag("http.response.status_code", Tracing.Boxed(200));
         Tracing.End(upstream, null);
         Activity.Current = previous;
         Tracing.Complete(server, _context, 200);

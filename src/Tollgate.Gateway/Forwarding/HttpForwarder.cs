@@ -248,14 +248,14 @@ internal sealed partial class HttpForwarder : IDisposable
         {
             span.SetTag("http.request.method", request.Method);
             span.SetTag("server.address", request.Target.Host);
-            span.SetTag("server.port", request.Target.Port);
+            span.SetTag("server.port", Observability.Tracing.Boxed(request.Target.Port));
             span.SetTag("url.full", request.Target.GetLeftPart(UriPartial.Path));
         }
         Observability.Tracing.Inject(span, request.Set);
         try
         {
             var response = await SendUntracedAsync(request, insecureSkipVerification, cancellationToken);
-            span.SetTag("http.response.status_code", response.StatusCode);
+            span.SetTag("http.response.status_code", Observability.Tracing.Boxed(response.StatusCode));
             Observability.Tracing.End(span, response.StatusCode >= 500 ? response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
             return response;
         }

@@ -71,6 +71,15 @@ internal sealed class UpstreamRequest(string method, Uri target)
         Headers.Add(new(name, value));
     }
 
-    public void Remove(string name) =>
-        Headers.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+    public void Remove(string name)
+    {
+        // A loop, not RemoveAll with a lambda: no closure allocated per call.
+        for (var i = Headers.Count - 1; i >= 0; i--)
+        {
+            if (string.Equals(Headers[i].Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                Headers.RemoveAt(i);
+            }
+        }
+    }
 }

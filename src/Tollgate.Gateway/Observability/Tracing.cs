@@ -75,7 +75,7 @@ internal static class Tracing
     {
         if (activity.IsAllDataRequested)
         {
-            activity.SetTag("http.response.status_code", status);
+            activity.SetTag("http.response.status_code", Boxed(status));
             if (context.Error is { } error)
             {
                 activity.SetTag("aws.api_gateway.error.response_type", error.Type.ToString());
@@ -133,9 +133,28 @@ internal static class Tracing
         set(XrayHeader, XrayHeaderValue(activity));
     }
 
-    /// <summary>The <c>X-Amzn-Trace-Id</c> naming <paramref name="activity"/>: <c>Root=1-...;Parent={span};Sampled=0|1</c>.</summary>
-    public static string XrayHeaderValue(Activity activity) =>
-        string.Concat("Root=", XrayTraceId(activity.TraceId), ";Parent=", activity.SpanId.ToHexString(), activity.Recorded ? ";Sampled=1" : ";Sampled=0");
+    /// <summary>The <c>X-Amzn-Trace-Id</c> naming <paramref name="activity"/>: <c>Root=1-...;Parent={span};Sampled=0|1</c>, one string made.</summary>
+    public static string XrayHeaderValue(Activity activity)
+    {
+        var trace = activity.TraceId.ToHexString();
+        var span = activity.SpanId.ToHexString();
+        // Root=1-xxxxxxxx-yyyyyyyyyyyyyyyyyyyyyyyy;Parent=zzzzzzzzzzzzzzzz;Sampled=1
+        return string.Create(7 + 8 + 1 + 24 + 8 + 16 + 10, (trace, span, activity.Recorded), static (chars, state) =>
+        {
+            "Root=1-".CopyTo(chars);
+            state.trace.AsSpan(0, 8).CopyTo(chars[7..]);
+            chars[15] = '-';
+            state.trace.AsSpan(8).CopyTo(chars[16..]);
+            ";Parent=".CopyTo(chars[40..]);
+            state.span.CopyTo(chars[48..]);
+            (state.Recorded ? ";Sampled=1" : ";Sampled=0").CopyTo(chars[64..]);
+        });
+    }
+
+    /// <summary>Boxed status codes and ports, so that a span's integer attributes allocate nothing.</summary>
+    internal static object Boxed(int value) => (uint)value < (uint)BoxedInts.Length ? BoxedInts[value] : value;
+
+    private static readonly object[] BoxedInts = [.. Enumerable.Range(0, 1024).Select(i => (object)i)];
 
     /// <summary>A W3C trace id in X-Ray's form: <c>1-{first 8 hex}-{last 24 hex}</c> (<c>$context.xrayTraceId</c>).</summary>
     public static string XrayTraceId(ActivityTraceId traceId)
