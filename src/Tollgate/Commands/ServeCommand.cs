@@ -47,7 +47,7 @@ internal static class ServeCommand
                     Listen = result.GetValue(listen) ?? [],
                     MinimumLogLevel = result.GetValue(logLevel),
                     LogFormat = result.GetValue(logFormat),
-                    DataDirectory = DataDirectoryOption.Resolve(result, dataDir, path),
+                    DataDirectory = DataDirectoryOption.Resolve(result, dataDir, path, forWriting: true),
                 }, cancellationToken);
             }
             catch (UsageDatabaseException e)
