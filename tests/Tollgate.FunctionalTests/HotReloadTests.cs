@@ -76,6 +76,39 @@ public sealed class HotReloadTests
     }
 
     [Fact]
+    public async Task SaveDuringALoad_TheNextReloadSeesIt()
+    {
+        // The race: a definition saved after the loader parsed it but before the reloader took
+        // the fingerprint. Fingerprinting a second read gave the new file's fingerprint to the
+        // old config, so the reload that the save triggers answered "unchanged" and the new
+        // version was never served. The fingerprint is now of the bytes parsed.
+        using var dir = new TempDirectory();
+        dir.Write("api.json", Definition("v1"));
+        var config = dir.Write("tollgate.yaml", ConfigFile);
+        var saveDuringNextLoad = (string?)null;
+        await using var gateway = await RunningGateway.StartAsync(() =>
+        {
+            var result = ConfigLoader.Load(config, LoadOptions.Default);
+            if (Interlocked.Exchange(ref saveDuringNextLoad, null) is { } version)
+            {
+                dir.Write("api.json", Definition(version));
+            }
+            return new ConfigLoad(result.Config, result.Diagnostics, result.SourceFiles) { Fingerprint = result.Fingerprint };
+        });
+        Assert.Equal("v1", await gateway.Client.GetStringAsync("/prod/version"));
+
+        dir.Write("api.json", Definition("v2"));
+        saveDuringNextLoad = "v3";
+        Assert.Equal(ReloadOutcome.Swapped, gateway.Server.Reloader.ReloadNow());
+        Assert.Equal("v2", await gateway.Client.GetStringAsync("/prod/version"));
+
+        // The save of v3 happened after v2 was parsed: its reload must not look unchanged.
+        Assert.Equal(ReloadOutcome.Swapped, gateway.Server.Reloader.ReloadNow());
+        Assert.Equal("v3", await gateway.Client.GetStringAsync("/prod/version"));
+        Assert.Equal(ReloadOutcome.Unchanged, gateway.Server.Reloader.ReloadNow());
+    }
+
+    [Fact]
     public async Task FileChange_UnderConcurrentLoad_SwapsWithZeroFailedRequests()
     {
         var (gateway, dir) = await StartAsync(Definition("v1"));

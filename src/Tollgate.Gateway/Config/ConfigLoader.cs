@@ -32,6 +32,9 @@ internal sealed record LoadOptions
 /// <param name="SourceFiles">Full paths of every file read (the config and each definition), for a watcher.</param>
 internal sealed record LoadResult(GatewayConfig? Config, ImmutableArray<ConfigDiagnostic> Diagnostics, ImmutableArray<string> SourceFiles)
 {
+    /// <summary>The digest of the exact bytes parsed (<see cref="SourceDigest"/>); empty when nothing was read.</summary>
+    public string Fingerprint { get; init; } = "";
+
     /// <summary>Whether any diagnostic is an error.</summary>
     public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
 }
@@ -48,11 +51,11 @@ internal static partial class ConfigLoader
     public static LoadResult Load(string path, LoadOptions options)
     {
         var diagnostics = new DiagnosticBag();
-        var sources = new List<string>();
+        var sources = new SourceFiles();
         var fullPath = Path.GetFullPath(path);
         sources.Add(fullPath);
 
-        var document = DocumentReader.ReadFile(fullPath, $"file '{path}'", diagnostics);
+        var document = DocumentReader.ReadFile(fullPath, $"file '{path}'", diagnostics, digest: sources.Digest);
         GatewayConfig? config = null;
         if (document is { } root)
         {
@@ -78,7 +81,16 @@ internal static partial class ConfigLoader
         return new LoadResult(
             diagnostics.HasErrors ? null : config,
             [.. diagnostics.Items],
-            [.. sources.Distinct(StringComparer.Ordinal)]);
+            [.. sources.Distinct(StringComparer.Ordinal)])
+        {
+            Fingerprint = sources.Digest.Finish(),
+        };
+    }
+
+    /// <summary>The files a load read, and the digest of the bytes it parsed from them.</summary>
+    private sealed class SourceFiles : List<string>
+    {
+        public SourceDigest Digest { get; } = new();
     }
 
     private static GatewayConfig LoadBareDocument(JsonElement root, string path, LoadOptions options, DiagnosticBag diagnostics)
@@ -298,7 +310,7 @@ internal static partial class ConfigLoader
         var definitionPath = Path.GetFullPath(Path.Combine(directory, definition));
         sources.Add(definitionPath);
         var label = $"definition '{definition}'";
-        if (DocumentReader.ReadFile(definitionPath, label, diagnostics) is not { } document)
+        if (DocumentReader.ReadFile(definitionPath, label, diagnostics, digest: (sources as SourceFiles)?.Digest) is not { } document)
         {
             return null;
         }

@@ -7,7 +7,14 @@ using Tollgate.Gateway.Model;
 namespace Tollgate.Gateway.Config;
 
 /// <summary>What a config source produced: the model (null on errors), every problem, and the files it read.</summary>
-internal sealed record ConfigLoad(Model.GatewayConfig? Config, IReadOnlyList<ConfigDiagnostic> Diagnostics, IReadOnlyList<string> SourceFiles);
+internal sealed record ConfigLoad(Model.GatewayConfig? Config, IReadOnlyList<ConfigDiagnostic> Diagnostics, IReadOnlyList<string> SourceFiles)
+{
+    /// <summary>
+    /// The digest of the bytes this load parsed (<see cref="SourceDigest"/>). Null for a source
+    /// that does not give one: then the files are read again to fingerprint them.
+    /// </summary>
+    public string? Fingerprint { get; init; }
+}
 
 /// <summary>The outcome of one reload.</summary>
 internal enum ReloadOutcome
@@ -63,7 +70,7 @@ internal sealed class ConfigReloader : IDisposable
         {
             return null;
         }
-        var snapshot = SnapshotCompiler.Compile(load.Config, services, diagnostics, Fingerprint(load.SourceFiles));
+        var snapshot = SnapshotCompiler.Compile(load.Config, services, diagnostics, load.Fingerprint ?? Fingerprint(load.SourceFiles));
         load = load with { Diagnostics = diagnostics.Items };
         return snapshot;
     }
@@ -134,7 +141,7 @@ internal sealed class ConfigReloader : IDisposable
             _logger.LogError("Reload failed, keeping the running config: {Message}", e.Message);
             return ReloadOutcome.Failed;
         }
-        var fingerprint = Fingerprint(load.SourceFiles);
+        var fingerprint = load.Fingerprint ?? Fingerprint(load.SourceFiles);
         if (load.Config is not null && fingerprint.Length > 0 && fingerprint == _holder.Current.Fingerprint)
         {
             return ReloadOutcome.Unchanged;

@@ -31,12 +31,12 @@ internal static class DocumentReader
     /// diagnostics, e.g. <c>definition 'orders.json'</c>. Returns null (with a diagnostic) when the
     /// file cannot be read, is larger than <paramref name="maxBytes"/>, or cannot be parsed.
     /// </summary>
-    public static JsonElement? ReadFile(string path, string label, DiagnosticBag diagnostics, int maxBytes = MaxFileBytes)
+    public static JsonElement? ReadFile(string path, string label, DiagnosticBag diagnostics, int maxBytes = MaxFileBytes, SourceDigest? digest = null)
     {
         string text;
         try
         {
-            if (ReadCapped(path, maxBytes) is not { } read)
+            if (ReadCapped(path, maxBytes, digest) is not { } read)
             {
                 diagnostics.Error(label, $"'{path}' is larger than the limit of {SizeText(maxBytes)} for a config or definition file.");
                 return null;
@@ -56,7 +56,7 @@ internal static class DocumentReader
     /// null when it holds more than <paramref name="maxBytes"/>. The length the file system
     /// reports is not trusted: the bytes are counted as they are read.
     /// </summary>
-    private static string? ReadCapped(string path, int maxBytes)
+    private static string? ReadCapped(string path, int maxBytes, SourceDigest? digest)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         var buffer = new byte[Math.Min(maxBytes + 1, 64 * 1024)];
@@ -82,6 +82,7 @@ internal static class DocumentReader
         {
             return null;
         }
+        digest?.Add(path, buffer.AsSpan(0, length));
         using var reader = new StreamReader(new MemoryStream(buffer, 0, length, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return reader.ReadToEnd();
     }

@@ -71,6 +71,6 @@ internal sealed class ConfigOptions
     public static ConfigLoad Load(string path, LoadOptions options)
     {
         var result = ConfigLoader.Load(path, options);
-        return new ConfigLoad(result.Config, result.Diagnostics, result.SourceFiles);
+        return new ConfigLoad(result.Config, result.Diagnostics, result.SourceFiles) { Fingerprint = result.Fingerprint };
     }
 }
