@@ -72,6 +72,10 @@ internal sealed class ConfigReloader : IDisposable
         }
         var snapshot = SnapshotCompiler.Compile(load.Config, services, diagnostics, load.Fingerprint ?? Fingerprint(load.SourceFiles));
         load = load with { Diagnostics = diagnostics.Items };
+        if (snapshot?.Usage is { } usage)
+        {
+            services.Usage.RecordPlanStarts(usage.PlansById.Values);
+        }
         return snapshot;
     }
 
@@ -176,6 +180,17 @@ internal sealed class ConfigReloader : IDisposable
             _logger.LogWarning("telemetry changed, but applies only at start: spans and metrics go where they went until Tollgate is restarted.");
         }
         _holder.Swap(snapshot);
+        if (snapshot.Usage is { } usage)
+        {
+            try
+            {
+                _services.Usage.RecordPlanStarts(usage.PlansById.Values);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                _logger.LogError("Recording the start day of usage plans failed; it is tried again at the next reload: {Message}", e.Message);
+            }
+        }
         Watch(load.SourceFiles);
         _logger.LogInformation("Config reloaded: {Apis} API(s).", snapshot.Config.Apis.Length);
         return ReloadOutcome.Swapped;

@@ -220,6 +220,36 @@ public sealed class UsagePlanTests
     }
 
     [Fact]
+    public async Task Reload_RefusedAfterCompilingPlans_RecordsNoPlanStartDay()
+    {
+        // Compiling has no side effects: a plan's first day is recorded only once a config that
+        // has it is serving, never by a reload that is refused (here by an access-log format that
+        // only the compiler checks, after the plans are compiled).
+        await using var backend = await TestBackend.StartAsync(TestBackend.EchoAsync);
+        using var data = new TempDirectory();
+        var current = Config(Api("plain", "prod", Resource("/ok", ("GET", Mock("{}")))));
+        await using var gateway = await RunningGateway.StartAsync(() => new ConfigLoad(current, [], []), o => o with { DataDirectory = data.Path });
+        var store = gateway.Server.Services.Usage.Store!;
+
+        var withPlans = Orders(backend.Url);
+        var api = withPlans.Apis[0];
+        current = withPlans with
+        {
+            Apis = [api with { Stages = [api.Stages[0] with { AccessLogSettings = new AccessLogSettings { DestinationArn = "stdout", Format = "$context.nope $context.requestId" } }] }],
+        };
+        Assert.Equal(ReloadOutcome.Failed, gateway.Server.Reloader.ReloadNow());
+        var gold = withPlans.UsagePlans[0].Id;
+        var silver = withPlans.UsagePlans[1].Id;
+        Assert.Null(store.FindPlanStart(gold));
+        Assert.Null(store.FindPlanStart(silver));
+
+        current = withPlans;
+        Assert.Equal(ReloadOutcome.Swapped, gateway.Server.Reloader.ReloadNow());
+        Assert.NotNull(store.FindPlanStart(gold));
+        Assert.NotNull(store.FindPlanStart(silver));
+    }
+
+    [Fact]
     public async Task Logs_NeverContainKeyValues()
     {
         await using var backend = await TestBackend.StartAsync();

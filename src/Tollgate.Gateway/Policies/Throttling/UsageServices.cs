@@ -68,15 +68,29 @@ internal sealed class UsageServices : IDisposable
     }
 
     /// <summary>
-    /// The day a plan was first served (its quota offset applies to the period containing it),
-    /// recorded in the database on first sight so that it survives restarts.
+    /// The day a plan was first served (its quota offset applies to the period containing it), as
+    /// known now: recorded, else today. Only reads: compiling a config (which may yet be refused)
+    /// writes nothing; <see cref="RecordPlanStarts"/> records the days once a snapshot serves.
     /// </summary>
     public DateOnly PlanStartDay(string planId)
     {
-        var today = QuotaPeriods.Day(_time.GetUtcNow());
-        return _store is null
-            ? _planStarts.GetOrAdd(planId, today)
-            : _planStarts.GetOrAdd(planId, static (id, s) => s.Store.GetOrAddPlanStart(id, s.Today), (Store: _store, Today: today));
+        if (_planStarts.TryGetValue(planId, out var known))
+        {
+            return known;
+        }
+        return _store?.FindPlanStart(planId) ?? QuotaPeriods.Day(_time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Records the start day of each plan of a snapshot that now serves (on first sight, in the
+    /// database, so that it survives restarts); a day already recorded stays.
+    /// </summary>
+    public void RecordPlanStarts(IEnumerable<CompiledPlan> plans)
+    {
+        foreach (var plan in plans)
+        {
+            _planStarts.GetOrAdd(plan.Id, static (id, s) => s.Store?.GetOrAddPlanStart(id, s.Day) ?? s.Day, (Store: _store, Day: plan.StartDay));
+        }
     }
 
     /// <summary>Writes the counts not yet durable.</summary>
