@@ -109,7 +109,7 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
     private static async ValueTask<GatewayError?> RunAsync(GatewaySnapshot snapshot, RequestContext context, bool metricsRead)
     {
         var http = context.Http;
-        if (!RequestPath.TryNormalize(RawPath(http), out var path, out var problem))
+        if (!RequestPath.TryNormalize(context.RawPath, out var path, out var problem))
         {
             context.IntegrationError = problem;
             return BadPath;
@@ -187,17 +187,5 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
         context.Error = error;
         var renderer = context.Stage?.Api.Responses ?? GatewayResponseRenderer.Default;
         return renderer.WriteAsync(context);
-    }
-
-    /// <summary>The path as the client sent it (still percent-encoded), without the query.</summary>
-    private static string RawPath(HttpContext http)
-    {
-        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        if (!string.IsNullOrEmpty(raw) && raw[0] == '/')
-        {
-            var query = raw.IndexOf('?', StringComparison.Ordinal);
-            return query < 0 ? raw : raw[..query];
-        }
-        return http.Request.PathBase.Add(http.Request.Path).ToUriComponent();
     }
 }

@@ -158,6 +158,51 @@ internal sealed partial class RequestContext
         return text;
     }
 
+    private string? _rawPath;
+    private string? _rawQuery;
+
+    /// <summary>The path as the client sent it (still percent-encoded, dot-segments not resolved), without the query; split once.</summary>
+    public string RawPath
+    {
+        get
+        {
+            if (_rawPath is null)
+            {
+                SplitTarget();
+            }
+            return _rawPath!;
+        }
+    }
+
+    /// <summary>The query string as the client sent it, without the <c>?</c>; empty when there is none.</summary>
+    public string RawQuery
+    {
+        get
+        {
+            if (_rawQuery is null)
+            {
+                SplitTarget();
+            }
+            return _rawQuery!;
+        }
+    }
+
+    /// <summary>Splits the request target (origin form) once; from the parsed path when there is no raw target.</summary>
+    private void SplitTarget()
+    {
+        var raw = Http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        if (!string.IsNullOrEmpty(raw) && raw[0] == '/')
+        {
+            var q = raw.IndexOf('?', StringComparison.Ordinal);
+            _rawPath = q < 0 ? raw : raw[..q];
+            _rawQuery = q < 0 ? "" : raw[(q + 1)..];
+            return;
+        }
+        var request = Http.Request;
+        _rawPath = request.PathBase.Add(request.Path).ToUriComponent();
+        _rawQuery = request.QueryString.HasValue ? request.QueryString.Value![1..] : "";
+    }
+
     /// <summary>A path parameter's value, percent-decoded (decoded once, on first use).</summary>
     public string? GetPathParameter(string name)
     {

@@ -19,19 +19,8 @@ internal sealed class AwsIamAuthorizerPolicy(IamAuthorizer authorizer, long maxB
     {
         var http = context.Http;
         var request = http.Request;
-        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        string rawPath, rawQuery;
-        if (!string.IsNullOrEmpty(raw) && raw[0] == '/')
-        {
-            var q = raw.IndexOf('?', StringComparison.Ordinal);
-            rawPath = q < 0 ? raw : raw[..q];
-            rawQuery = q < 0 ? "" : raw[(q + 1)..];
-        }
-        else
-        {
-            rawPath = request.PathBase.Add(request.Path).ToUriComponent();
-            rawQuery = request.QueryString.HasValue ? request.QueryString.Value![1..] : "";
-        }
+        var rawPath = context.RawPath;
+        var rawQuery = context.RawQuery;
         var hasBody = http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0;
         var signed = new SigV4Request
         {
