@@ -191,32 +191,7 @@ internal static class Tracing
         {
             return false;
         }
-        ReadOnlySpan<char> root = default, parent = default, sampled = default;
-        foreach (var range in value.AsSpan().Split(';'))
-        {
-            var field = value.AsSpan(range).Trim();
-            var equals = field.IndexOf('=');
-            if (equals <= 0)
-            {
-                continue;
-            }
-            var key = field[..equals];
-            var text = field[(equals + 1)..];
-            if (key.SequenceEqual("Root"))
-            {
-                root = text;
-            }
-            else if (key.SequenceEqual("Parent"))
-            {
-                parent = text;
-            }
-            else if (key.SequenceEqual("Sampled"))
-            {
-                sampled = text;
-            }
-        }
-        // 1-xxxxxxxx-yyyyyyyyyyyyyyyyyyyyyyyy
-        if (root.Length != 35 || root[0] != '1' || root[1] != '-' || root[10] != '-')
+        if (!Pipeline.TraceIds.TryReadFields(value, out var root, out var parent, out var sampled))
         {
             return false;
         }

@@ -43,19 +43,44 @@ internal static class TraceIds
     }
 
     /// <summary>True when <paramref name="value"/> has a <c>Root=1-{8 hex}-{24 hex}</c> field.</summary>
-    public static bool HasRoot(string value)
+    public static bool HasRoot(string value) => TryReadFields(value, out _, out _, out _);
+
+    /// <summary>
+    /// The <c>Root</c>, <c>Parent</c> and <c>Sampled</c> fields of an <c>X-Amzn-Trace-Id</c>
+    /// (any order, other fields ignored, a missing one empty); false unless <c>Root</c> is
+    /// <c>1-{8 hex}-{24 hex}</c>. The one reader of the header, for its pass-through here and for
+    /// continuing its trace (<see cref="Observability.Tracing"/>).
+    /// </summary>
+    public static bool TryReadFields(string value, out ReadOnlySpan<char> root, out ReadOnlySpan<char> parent, out ReadOnlySpan<char> sampled)
     {
+        root = parent = sampled = default;
+        var hasRoot = false;
         foreach (var range in value.AsSpan().Split(';'))
         {
             var field = value.AsSpan(range).Trim();
-            if (field.StartsWith("Root=", StringComparison.Ordinal))
+            var equals = field.IndexOf('=');
+            if (equals <= 0)
             {
-                var root = field[5..];
-                return root.Length == 35 && root[0] == '1' && root[1] == '-' && root[10] == '-'
-                    && IsHex(root.Slice(2, 8)) && IsHex(root[11..]);
+                continue;
+            }
+            var key = field[..equals];
+            var text = field[(equals + 1)..];
+            if (key.SequenceEqual("Root") && !hasRoot)
+            {
+                hasRoot = true;
+                root = text;
+            }
+            else if (key.SequenceEqual("Parent"))
+            {
+                parent = text;
+            }
+            else if (key.SequenceEqual("Sampled"))
+            {
+                sampled = text;
             }
         }
-        return false;
+        return hasRoot && root.Length == 35 && root[0] == '1' && root[1] == '-' && root[10] == '-'
+            && IsHex(root.Slice(2, 8)) && IsHex(root[11..]);
     }
 
     private static bool IsHex(ReadOnlySpan<char> text) => !text.ContainsAnyExcept("0123456789abcdefABCDEF");

@@ -10,43 +10,42 @@ namespace Tollgate.Gateway.Integrations.Lambda;
 /// <summary>The pieces the 1.0 and 2.0 proxy events share.</summary>
 internal static class ProxyEventParts
 {
-    public static void WriteHeaders(Utf8JsonWriter json, IHeaderDictionary headers, bool lowerCase, bool multiValue, string? skip = null)
+    /// <summary>Payload 2.0 <c>headers</c>: names in lower case, repeated values joined with commas; null when there are none.</summary>
+    public static void WriteV2Headers(Utf8JsonWriter json, IHeaderDictionary headers, string? skip = null)
     {
-        var name = multiValue ? "multiValueHeaders" : "headers";
         if (headers.Count == 0)
         {
-            json.WriteNull(name);
+            json.WriteNull("headers");
             return;
         }
-        json.WriteStartObject(name);
+        json.WriteStartObject("headers");
         foreach (var (key, values) in headers)
         {
             if (skip is not null && string.Equals(key, skip, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
-            var property = lowerCase ? key.ToLowerInvariant() : key;
-            if (multiValue)
-            {
-                json.WriteStartArray(property);
-                foreach (var value in values)
-                {
-                    json.WriteStringValue(value);
-                }
-                json.WriteEndArray();
-            }
-            else if (lowerCase)
-            {
-                // Payload 2.0: repeated values joined with commas.
-                json.WriteString(property, values.ToString());
-            }
-            else
-            {
-                // Payload 1.0: the last value of a repeated header.
-                json.WriteString(property, values.Count > 0 ? values[^1] : "");
-            }
+            json.WriteString(key.ToLowerInvariant(), values.ToString());
         }
         json.WriteEndObject();
+    }
+
+    /// <summary>One field of a payload 1.0 map: every value as an array (the multi-value map), else the last one.</summary>
+    private static void WriteValues(Utf8JsonWriter json, string name, Microsoft.Extensions.Primitives.StringValues values, bool multiValue)
+    {
+        if (multiValue)
+        {
+            json.WriteStartArray(name);
+            foreach (var value in values)
+            {
+                json.WriteStringValue(value);
+            }
+            json.WriteEndArray();
+        }
+        else
+        {
+            json.WriteString(name, values.Count > 0 ? values[^1] : "");
+        }
     }
 
     /// <summary>
@@ -67,19 +66,7 @@ internal static class ProxyEventParts
             {
                 continue;
             }
-            if (multiValue)
-            {
-                json.WriteStartArray(key);
-                foreach (var value in values)
-                {
-                    json.WriteStringValue(value);
-                }
-                json.WriteEndArray();
-            }
-            else
-            {
-                json.WriteString(key, values.Count > 0 ? values[^1] : "");
-            }
+            WriteValues(json, key, values, multiValue);
         }
         Added(json, TraceIds.Header, context.TraceId, multiValue);
         if (HttpForwarder.ForwardedFor(context) is { } forwardedFor)
@@ -91,19 +78,8 @@ internal static class ProxyEventParts
         json.WriteEndObject();
     }
 
-    private static void Added(Utf8JsonWriter json, string name, string value, bool multiValue)
-    {
-        if (multiValue)
-        {
-            json.WriteStartArray(name);
-            json.WriteStringValue(value);
-            json.WriteEndArray();
-        }
-        else
-        {
-            json.WriteString(name, value);
-        }
-    }
+    private static void Added(Utf8JsonWriter json, string name, string value, bool multiValue) =>
+        WriteValues(json, name, value, multiValue);
 
     public static void WriteQuery(Utf8JsonWriter json, IQueryCollection query, string name, bool multiValue, bool joinWithCommas)
     {
@@ -118,18 +94,13 @@ internal static class ProxyEventParts
         json.WriteStartObject(name);
         foreach (var (key, values) in query)
         {
-            if (multiValue)
+            if (joinWithCommas && !multiValue)
             {
-                json.WriteStartArray(key);
-                foreach (var value in values)
-                {
-                    json.WriteStringValue(value);
-                }
-                json.WriteEndArray();
+                json.WriteString(key, string.Join(',', values.ToArray()));
             }
             else
             {
-                json.WriteString(key, joinWithCommas ? string.Join(',', values.ToArray()) : values.Count > 0 ? values[^1] : "");
+                WriteValues(json, key, values, multiValue);
             }
         }
         json.WriteEndObject();

@@ -40,7 +40,7 @@ internal static class ProxyEventV2
         var rawQuery = request.QueryString.Value;
         json.WriteString("rawQueryString", string.IsNullOrEmpty(rawQuery) ? "" : rawQuery[1..]);
         WriteCookies(json, request.Headers.Cookie);
-        ProxyEventParts.WriteHeaders(json, request.Headers, lowerCase: true, multiValue: false, skip: "Cookie");
+        ProxyEventParts.WriteV2Headers(json, request.Headers, skip: "Cookie");
         ProxyEventParts.WriteQuery(json, request.Query, "queryStringParameters", multiValue: false, joinWithCommas: true);
 
         json.WriteStartObject("requestContext");
