@@ -99,6 +99,11 @@ internal sealed class Telemetry : IDisposable
     /// <summary>Flushes and stops both providers: spans and metrics still held are exported now.</summary>
     public void Dispose()
     {
+        if (TracerProvider is not null)
+        {
+            // The deferred-sampling decision is process-wide; the next tracer sets its own.
+            Tracing.SampleDeferred = static _ => true;
+        }
         TracerProvider?.Dispose();
         MeterProvider?.Dispose();
     }
