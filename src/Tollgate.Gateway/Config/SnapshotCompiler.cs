@@ -73,11 +73,11 @@ internal static class SnapshotCompiler
         var server = config.Server;
         var shared = new ApiCompilationCache();
         var apiLocation = $"API '{api.Id}'";
-        var httpApi = api.Protocol == ApiProtocol.Http;
-        var routes = new RouteTable(httpApi);
+        var profile = ApiProfile.For(api.Protocol);
+        var routes = new RouteTable(profile.HasDefaultRoute);
         foreach (var resource in api.Resources)
         {
-            var isDefaultRoute = httpApi && resource.Path == HttpApiRoutes.DefaultRoute;
+            var isDefaultRoute = profile.HasDefaultRoute && resource.Path == HttpApiRoutes.DefaultRoute;
             foreach (var (_, method) in resource.Methods)
             {
                 var location = isDefaultRoute
@@ -98,7 +98,7 @@ internal static class SnapshotCompiler
             }
         }
         var responses = GatewayResponseRenderer.Compile(api, apiLocation, diagnostics);
-        var cors = httpApi && api.Cors is { } corsJson ? CorsConfiguration.Parse(corsJson, apiLocation, diagnostics) : null;
+        var cors = profile.HasCors && api.Cors is { } corsJson ? CorsConfiguration.Parse(corsJson, apiLocation, diagnostics) : null;
         return new CompiledApi(api, routes, responses, server.MaxRequestBodyBytes) { Cors = cors };
     }
 
@@ -110,7 +110,7 @@ internal static class SnapshotCompiler
             return null;
         }
         var location = $"API '{api.Id}', stage '{stage.StageName}', accessLogSettings";
-        var format = AccessLogFormat.Parse(settings.Format, api.Protocol == ApiProtocol.Http, out var formatError);
+        var format = AccessLogFormat.Parse(settings.Format, ApiProfile.For(api.Protocol).HttpApiLogVariables, out var formatError);
         if (formatError is not null)
         {
             diagnostics.Error(location, $"format {formatError}");

@@ -18,7 +18,7 @@ internal static class IntegrationFactory
             c.Diagnostics.Warning(c.Location, "has no x-amazon-apigateway-integration; requests to it answer 500 API_CONFIGURATION_ERROR.");
             return new NotServedIntegration(c.Location, "the method has no integration", logger);
         }
-        if (c.Api.Protocol == ApiProtocol.Http && integration.Type == IntegrationType.HttpProxy)
+        if (c.Profile.HttpApiMappings && integration.Type == IntegrationType.HttpProxy)
         {
             // HTTP APIs map parameters in their own syntax (append|overwrite|remove:header.X, ...).
             return HttpApi.HttpApiIntegrations.CreateHttpProxy(c, integration, maxRequestBodyBytes, logger);
@@ -53,7 +53,7 @@ internal static class IntegrationFactory
             case IntegrationType.Http:
                 return CreateHttp(c, integration, maxRequestBodyBytes, logger);
             case IntegrationType.AwsProxy:
-                return CreateLambdaProxy(c, integration, integration.PayloadFormatVersion ?? (c.Api.Protocol == ApiProtocol.Http ? "2.0" : "1.0"));
+                return CreateLambdaProxy(c, integration, integration.PayloadFormatVersion ?? c.Profile.DefaultPayloadFormatVersion);
             default:
                 if (!LambdaTarget.IsLambdaUri(integration.Uri))
                 {
@@ -80,7 +80,7 @@ internal static class IntegrationFactory
     public static IIntegration CreateLambdaProxy(MethodCompilation c, Integration integration, string payloadFormatVersion)
     {
         var logger = c.LoggerFactory.CreateLogger("Tollgate.Integrations");
-        if (c.Api.Protocol == ApiProtocol.Rest && integration.HttpMethod is { } httpMethod && !string.Equals(httpMethod, "POST", StringComparison.OrdinalIgnoreCase))
+        if (c.Profile.LambdaProxyOnlyPost && integration.HttpMethod is { } httpMethod && !string.Equals(httpMethod, "POST", StringComparison.OrdinalIgnoreCase))
         {
             // The Lambda Invoke API takes POST only: API Gateway imports such a method and answers
             // every request to it 500 (recorded from AWS).
@@ -95,7 +95,7 @@ internal static class IntegrationFactory
         return new LambdaProxyIntegration(
             target,
             payloadFormatVersion == "2.0",
-            c.Api.Protocol,
+            c.Profile,
             c.Api.BinaryMediaTypes,
             c.Config.AccountId,
             c.Location,

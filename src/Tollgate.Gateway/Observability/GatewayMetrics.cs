@@ -127,7 +127,7 @@ internal sealed class GatewayMetrics : IDisposable
 internal sealed class StageMetricLabels(Api api, Stage stage)
 {
     private readonly ConcurrentDictionary<CompiledMethod, MethodLabels> _byMethod = new();
-    private readonly MethodLabels _stageOnly = new(api.Id, stage.StageName, null, null, api.Protocol == ApiProtocol.Http);
+    private readonly MethodLabels _stageOnly = new(api.Id, stage.StageName, null, null, Pipeline.ApiProfile.For(api.Protocol).RouteLabels);
 
     /// <summary>The labels of a request of <paramref name="method"/> (null: it matched none).</summary>
     public MethodLabels For(CompiledMethod? method) =>
@@ -138,7 +138,7 @@ internal sealed class StageMetricLabels(Api api, Stage stage)
         var key = Policies.Throttling.UsageCompiler.MethodKey(method.ResourcePath, method.Model.HttpMethod);
         var detailed = Setting(key)?.MetricsEnabled ?? Setting("*/*")?.MetricsEnabled ?? false;
         return detailed
-            ? new MethodLabels(api.Id, stage.StageName, method.Model.HttpMethod, method.ResourcePath, api.Protocol == ApiProtocol.Http)
+            ? new MethodLabels(api.Id, stage.StageName, method.Model.HttpMethod, method.ResourcePath, Pipeline.ApiProfile.For(api.Protocol).RouteLabels)
             : _stageOnly;
     }
 

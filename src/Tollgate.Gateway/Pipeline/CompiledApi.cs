@@ -13,6 +13,9 @@ internal sealed class CompiledApi(Api model, RouteTable routes, GatewayResponseR
 
     public string Id => Model.Id;
 
+    /// <summary>What this kind of API (REST or HTTP) does differently, decided once.</summary>
+    public ApiProfile Profile { get; } = ApiProfile.For(model.Protocol);
+
     public RouteTable Routes { get; } = routes;
 
     public GatewayResponseRenderer Responses { get; } = responses;

@@ -3,36 +3,34 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
-using Tollgate.Gateway.Paths;
 using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Pipeline;
 
 /// <summary>
-/// The gateway's one request handler: route by host and path to an API stage and method, run the
-/// method's policy chain, then its integration. Any failure becomes a gateway response rendered
-/// by the API's renderer; nothing escapes as a 500 page or a crash.
+/// The gateway's one request handler: the request phase (<see cref="RequestPhase"/>: path,
+/// routing, CORS, body size), the method phase (<see cref="PolicyOrder"/>), then the integration.
+/// Any failure becomes a gateway response rendered by the API's renderer; nothing escapes as a
+/// 500 page or a crash. Every request ends in one place, the completion point, which records
+/// its outcome on the request context for access logs, metrics and traces.
 /// </summary>
 internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time, Observability.GatewayMetrics metrics, ILogger<GatewayHandler> logger)
 {
-    private static readonly GatewayError BadPath = GatewayError.Of(GatewayResponseType.DEFAULT_4XX);
-
-    private static readonly GatewayError NotFound = GatewayError.Of(GatewayResponseType.RESOURCE_NOT_FOUND, "Not Found", 404);
-
     public async Task HandleAsync(HttpContext http)
     {
         var snapshot = snapshots.Current;
         var context = new RequestContext(http, RequestIds.New(), time.GetUtcNow(), time.GetTimestamp())
         {
             AccountId = snapshot.Config.AccountId,
+            Router = snapshot.Router,
         };
-        MarkResponse(context);
+        ApiProfile.Rest.MarkResponse(context);
         try
         {
-            var error = await RunAsync(snapshot, context, metrics.Enabled);
-            if (error is not null)
+            var result = await RunAsync(context, metrics.Enabled);
+            if (result.Outcome == StepOutcome.Fail)
             {
-                await FailAsync(context, error);
+                await FailAsync(context, result.Error!);
             }
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
@@ -40,45 +38,33 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
             logger.LogError(e, "{RequestId} {Method} {Path}: unexpected failure.", context.RequestId, http.Request.Method, http.Request.Path);
             if (http.Response.HasStarted)
             {
-                http.Abort();
-                return;
+                context.CutResponse();
             }
-            http.Response.Clear();
-            MarkResponse(context);
-            await FailAsync(context, GatewayError.Of(GatewayResponseType.DEFAULT_5XX));
+            else
+            {
+                http.Response.Clear();
+                (context.Api?.Profile ?? ApiProfile.Rest).MarkResponse(context);
+                await FailAsync(context, GatewayError.Of(GatewayResponseType.DEFAULT_5XX));
+            }
         }
         catch (Exception e)
         {
+            // The client hung up; the completion point records it (ClientAborted).
             logger.LogDebug(e, "{RequestId} ended by the client.", context.RequestId);
         }
         finally
         {
-            if (context.Stage is { } stage && (stage.AccessLog is not null || context.Activity is not null || metrics.Enabled))
-            {
-                await CompleteAsync(context, stage);
-            }
+            await CompleteAsync(context);
         }
     }
 
     /// <summary>
-    /// The headers every REST API response carries: <c>x-amzn-RequestId</c> and <c>x-amz-apigw-id</c>
-    /// (HTTP APIs swap them for <c>apigw-requestid</c>, <see cref="HttpApiRequests.Begin"/>).
+    /// The completion point: every request passes here once its response is written (or cut).
+    /// The outcome is recorded on the context for every request; only a stage with an access
+    /// log, a span or metrics read pays for more. An access-log line is queued, never waited for.
     /// </summary>
-    private static void MarkResponse(RequestContext context)
+    private async Task CompleteAsync(RequestContext context)
     {
-        var headers = context.Http.Response.Headers;
-        headers["x-amzn-RequestId"] = context.RequestId;
-        headers["x-amz-apigw-id"] = context.ExtendedRequestId;
-    }
-
-    /// <summary>
-    /// The completion point: the response is written, so its status, length and latency are known.
-    /// Only a stage with an access log, a span or metrics read pays for this; an access-log line
-    /// is queued, never waited for.
-    /// </summary>
-    private async Task CompleteAsync(RequestContext context, CompiledStage stage)
-    {
-        var response = context.Http.Response;
         if (context.ResponseBody is not null)
         {
             try
@@ -90,88 +76,53 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
                 logger.LogDebug(e, "{RequestId} response ended early.", context.RequestId);
             }
         }
-        var status = response.StatusCode;
         var latency = time.GetElapsedTime(context.StartTimestamp).TotalMilliseconds;
-        context.Status = status;
-        context.ResponseLength = context.ResponseBody?.Count ?? response.ContentLength;
-        context.ResponseLatencyMs = (long)latency;
+        context.Complete((long)latency);
+        if (context.Stage is not { } stage)
+        {
+            return;
+        }
         stage.AccessLog?.Write(context);
         if (metrics.Enabled)
         {
-            metrics.Record(context, stage, status, latency);
+            metrics.Record(context, stage, context.Status!.Value, latency);
         }
         if (context.Activity is { } activity)
         {
-            Observability.Tracing.Complete(activity, context, status);
+            Observability.Tracing.Complete(activity, context, context.Status!.Value);
         }
     }
 
-    private static async ValueTask<GatewayError?> RunAsync(GatewaySnapshot snapshot, RequestContext context, bool metricsRead)
+    private static async ValueTask<StepResult> RunAsync(RequestContext context, bool metricsRead)
     {
-        var http = context.Http;
-        if (!RequestPath.TryNormalize(context.RawPath, out var path, out var problem))
+        var rows = RequestPhase.Rows;
+        for (var i = 0; i < rows.Length; i++)
         {
-            context.IntegrationError = problem;
-            return BadPath;
-        }
-        context.Path = path;
-        if (!snapshot.Router.TryRoute(http.Request.Host.Host, path, out var route))
-        {
-            // An HTTP API's own host with no stage to match: AWS answers its 404 (HttpApiErrors).
-            if (snapshot.Router.ExecuteApiHost(http.Request.Host.Host) is { Model.Protocol: ApiProtocol.Http })
+            var result = await rows[i].Step.InvokeAsync(context);
+            if (result.Outcome != StepOutcome.Continue)
             {
-                HttpApiRequests.Begin(context, null);
-                context.Error = NotFound;
-                await HttpApiErrors.WriteAsync(context);
-                return null;
+                return result;
             }
-            return GatewayError.Of(GatewayResponseType.MISSING_AUTHENTICATION_TOKEN);
         }
-        context.Stage = route.Stage;
-        if (route.Stage.TracingEnabled)
-        {
-            context.Activity = Observability.Tracing.StartServer(context, route.Stage);
-        }
-        if (route.Stage.AccessLog is not null)
-        {
-            context.ResponseBody = Observability.CountingResponseBody.Install(http);
-        }
-        context.DomainName = route.DomainName;
-        context.ResourceRelativePath = route.RelativePath;
-        var api = route.Stage.Api;
-
-        var method = api.Routes.Match(route.RelativePath, http.Request.Method, out var values);
-        if (api.Model.Protocol == ApiProtocol.Http && HttpApiRequests.Begin(context, method))
-        {
-            return null;
-        }
-        if (method is null)
-        {
-            return api.Model.Protocol == ApiProtocol.Http ? NotFound : GatewayError.Of(GatewayResponseType.MISSING_AUTHENTICATION_TOKEN);
-        }
-        context.Method = method;
-        context.PathParameterRawValues = values;
+        var method = context.Method!;
         if (context.Activity is { } activity)
         {
             Observability.Tracing.Routed(activity, method);
         }
-        if (metricsRead && http.Features.Get<IHttpMetricsTagsFeature>() is { } metricsTags)
+        if (metricsRead && context.Http.Features.Get<IHttpMetricsTagsFeature>() is { } metricsTags)
         {
             // ASP.NET Core's http.server.request.duration, with the route template as the
             // semantic conventions ask (never the raw path).
             metricsTags.Tags.Add(new("http.route", method.ResourcePath));
         }
 
-        if (http.Request.ContentLength > api.MaxRequestBodyBytes)
+        var policies = method.Policies;
+        for (var i = 0; i < policies.Length; i++)
         {
-            return GatewayError.Of(GatewayResponseType.REQUEST_TOO_LARGE, $"HTTP content length exceeded {api.MaxRequestBodyBytes} bytes");
-        }
-
-        foreach (var policy in method.Policies)
-        {
-            if (await policy.InvokeAsync(context) is { } refused)
+            var result = await policies[i].InvokeAsync(context);
+            if (result.Outcome != StepOutcome.Continue)
             {
-                return refused;
+                return result;
             }
         }
         return await method.Integration.InvokeAsync(context);
@@ -181,11 +132,11 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
     {
         if (context.Http.Response.HasStarted)
         {
-            context.Http.Abort();
+            context.CutResponse();
             return Task.CompletedTask;
         }
         context.Error = error;
-        var renderer = context.Stage?.Api.Responses ?? GatewayResponseRenderer.Default;
+        var renderer = context.Api?.Responses ?? GatewayResponseRenderer.Default;
         return renderer.WriteAsync(context);
     }
 }

@@ -3,13 +3,13 @@ using Tollgate.Gateway.Responses;
 namespace Tollgate.Gateway.Pipeline;
 
 /// <summary>
-/// One step of a method's policy chain. A policy either lets the request go on (null) or stops it
-/// with a gateway error. It never writes the response itself and never decides its own place:
-/// <see cref="PolicyOrder"/> does.
+/// One step of a method's policy chain (the method phase). It lets the request go on, stops it
+/// with a gateway error, or answers it itself (Handled, as a cache hit will). A policy that fails
+/// never writes the response itself, and no policy decides its own place: <see cref="PolicyOrder"/> does.
 /// </summary>
 internal interface IRequestPolicy
 {
-    ValueTask<GatewayError?> InvokeAsync(RequestContext context);
+    ValueTask<StepResult> InvokeAsync(RequestContext context);
 }
 
 /// <summary>

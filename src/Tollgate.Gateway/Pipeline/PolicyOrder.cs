@@ -4,22 +4,21 @@ using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Policies.ApiKeys;
 using Tollgate.Gateway.Policies.Authorizers;
 using Tollgate.Gateway.Policies.Throttling;
-using Tollgate.Gateway.Policies.Transforms;
 using Tollgate.Gateway.Policies.Validation;
 
 namespace Tollgate.Gateway.Pipeline;
 
-/// <summary>The stages of the policy chain, in the order they run.</summary>
+/// <summary>
+/// The rows of the method phase, in the order they run. A feature that runs per method adds its
+/// row here (the stage's web ACL before the authorizer, the cache after validation); what runs on
+/// every request before a method is known belongs to <see cref="RequestPhase"/>.
+/// </summary>
 internal enum PolicyStage
 {
-    Waf,
-    Cors,
     Authorizer,
     ApiKey,
     Throttling,
     Validation,
-    Cache,
-    RequestTransform,
 }
 
 /// <summary>What a policy factory sees when the compiler builds a method's chain.</summary>
@@ -32,6 +31,9 @@ internal sealed record MethodCompilation(
     GatewayServices Services)
 {
     public ILoggerFactory LoggerFactory => Services.LoggerFactory;
+
+    /// <summary>What the method's kind of API (REST or HTTP) does differently.</summary>
+    public ApiProfile Profile => ApiProfile.For(Api.Protocol);
 
     /// <summary>The whole configuration (e.g. its Lambda endpoints).</summary>
     public GatewayConfig Config { get; init; } = new();
@@ -65,7 +67,7 @@ internal sealed class ApiCompilationCache
 internal sealed record PolicySlot(PolicyStage Stage, Func<MethodCompilation, IRequestPolicy?> Create);
 
 /// <summary>
-/// The one table that fixes the order of policies (DESIGN.md, principle 3). The compiler asks
+/// The method phase: the one table that fixes the order of policies (DESIGN.md, principle 3). The compiler asks
 /// each row, top to bottom, whether it applies to a method; the method's chain is the policies
 /// that answered. Adding a feature means filling in its row, never reordering others.
 /// </summary>
@@ -73,15 +75,11 @@ internal static class PolicyOrder
 {
     public static readonly IReadOnlyList<PolicySlot> Slots =
     [
-        new(PolicyStage.Waf, _ => null),
-        new(PolicyStage.Cors, CorsPolicies.Create),
         // API Gateway authorizes first: an AUTHORIZER key source needs the authorizer's usageIdentifierKey.
         new(PolicyStage.Authorizer, MeasuredAuthorizer.Create),
         new(PolicyStage.ApiKey, ApiKeyPolicies.Create),
         new(PolicyStage.Throttling, ThrottlingPolicies.Create),
         new(PolicyStage.Validation, ValidationPolicies.Create),
-        new(PolicyStage.Cache, _ => null),
-        new(PolicyStage.RequestTransform, _ => null),
     ];
 
     public static IRequestPolicy[] Build(MethodCompilation compilation)

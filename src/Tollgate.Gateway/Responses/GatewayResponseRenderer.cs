@@ -34,7 +34,7 @@ internal sealed class GatewayResponseRenderer
 
     public static GatewayResponseRenderer Compile(Api api, string location, DiagnosticBag diagnostics)
     {
-        if (api.Protocol == ApiProtocol.Http)
+        if (!Pipeline.ApiProfile.For(api.Protocol).CustomGatewayResponses)
         {
             // HTTP APIs have no gateway responses to customise (HttpApiErrors).
             return new GatewayResponseRenderer([], httpApi: true);

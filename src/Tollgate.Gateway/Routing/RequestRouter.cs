@@ -49,13 +49,13 @@ internal sealed class RequestRouter
         if (!TryRouteAsSent(host, path, out route))
         {
             // REST APIs read a run of slashes as one (recordings of real AWS, issue 19): //prod/x is /prod/x.
-            if (path.Length < 2 || path[1] != '/' || !TryRouteAsSent(host, CollapseSlashes(path), out route) || route.Stage.Api.Model.Protocol != Model.ApiProtocol.Rest)
+            if (path.Length < 2 || path[1] != '/' || !TryRouteAsSent(host, CollapseSlashes(path), out route) || !route.Stage.Api.Profile.MergesSlashes)
             {
                 route = default;
                 return false;
             }
         }
-        if (route.Stage.Api.Model.Protocol == Model.ApiProtocol.Rest && route.RelativePath.Contains("//", StringComparison.Ordinal))
+        if (route.Stage.Api.Profile.MergesSlashes && route.RelativePath.Contains("//", StringComparison.Ordinal))
         {
             route = route with { RelativePath = CollapseSlashes(route.RelativePath) };
         }

@@ -21,7 +21,7 @@ namespace Tollgate.Gateway.Integrations.Lambda;
 internal sealed class LambdaProxyIntegration(
     LambdaTarget target,
     bool payloadV2,
-    ApiProtocol protocol,
+    ApiProfile profile,
     ImmutableArray<string> binaryMediaTypes,
     string accountId,
     string location,
@@ -37,13 +37,13 @@ internal sealed class LambdaProxyIntegration(
             return tooLarge;
         }
         var request = context.Http.Request;
-        var binary = protocol == ApiProtocol.Http
+        var binary = profile.ProxyBodyBinaryUnlessText
             ? body.Length > 0 && !TextMediaTypes.IsText(request.ContentType)
             : MediaTypes.IsBinary(binaryMediaTypes, request.ContentType);
         var fullPath = context.Path;
         // REST APIs report the path as the client sent it (percent-encoded, issue 19); HTTP APIs decode it.
         var path = context.DomainName is null ? context.ResourceRelativePath : fullPath;
-        if (protocol == ApiProtocol.Http)
+        if (profile.ProxyEventDecodesPath)
         {
             path = Uri.UnescapeDataString(path);
         }
@@ -74,10 +74,10 @@ internal sealed class LambdaProxyIntegration(
     private async ValueTask<GatewayError?> WriteAsync(RequestContext context, ProxyResponse proxy)
     {
         var http = context.Http;
-        var rest = protocol == ApiProtocol.Rest;
+        var rest = profile.LambdaProxyFiltersHeaders;
         // HTTP APIs always decode; REST APIs only when the first media type of the client's Accept
         // is a binary media type (the function's Content-Type does not count, as in API Gateway).
-        var decode = !rest || MediaTypes.IsBinary(binaryMediaTypes, MediaTypes.FirstAccepted(http.Request.Headers.Accept.ToString()));
+        var decode = profile.ProxyBodyBinaryUnlessText || MediaTypes.IsBinary(binaryMediaTypes, MediaTypes.FirstAccepted(http.Request.Headers.Accept.ToString()));
         if (!proxy.TryGetBodyBytes(decode, out var bytes))
         {
             // API Gateway: "Execution failed due to configuration error: Unable to base64 decode the body", a 500.

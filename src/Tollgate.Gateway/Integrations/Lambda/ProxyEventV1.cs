@@ -31,7 +31,7 @@ internal static class ProxyEventV1
         using (var json = new Utf8JsonWriter(buffer))
         {
             var request = context.Http.Request;
-            var httpApi = context.Stage?.Api.Model.Protocol == ApiProtocol.Http;
+            var httpApi = context.Api?.Profile.HttpApiPayload10 == true;
             json.WriteStartObject();
             if (httpApi)
             {

@@ -15,10 +15,7 @@ internal static class ApiKeyPolicies
         {
             return null;
         }
-        if (c.Usage is not { } usage)
-        {
-            return NotYetServed.ApiKeys(c);
-        }
+        var usage = c.Usage ?? throw new InvalidOperationException("A method is compiled with the usage snapshot of its config.");
         var fromAuthorizer = c.Api.ApiKeySource == ApiKeySource.Authorizer;
         if (fromAuthorizer && !string.Equals(c.Method.AuthorizationType, "CUSTOM", StringComparison.OrdinalIgnoreCase))
         {
@@ -56,13 +53,13 @@ internal sealed class ApiKeyPolicy(
 
     private static readonly GatewayError Forbidden = GatewayError.Of(GatewayResponseType.INVALID_API_KEY);
 
-    public ValueTask<GatewayError?> InvokeAsync(RequestContext context)
+    public ValueTask<StepResult> InvokeAsync(RequestContext context)
     {
         var stage = FindStage(context.Stage?.StageName);
         string? value = fromAuthorizer ? context.UsageIdentifierKey : HeaderValue(context);
         if (stage is null)
         {
-            return ValueTask.FromResult<GatewayError?>(Forbidden);
+            return ValueTask.FromResult<StepResult>(Forbidden);
         }
         var check = keys.Check(stage, value);
         if (!check.Accepted)
@@ -73,7 +70,7 @@ internal sealed class ApiKeyPolicy(
                 logger.LogDebug("{RequestId} {Location}: API key {Key} refused: {Reason}.",
                     context.RequestId, location, ApiKeyRedaction.Prefix(value), check.Outcome);
             }
-            return ValueTask.FromResult<GatewayError?>(Forbidden);
+            return ValueTask.FromResult<StepResult>(Forbidden);
         }
         context.ApiKey = value;
         context.ApiKeyId = check.Key!.Id;

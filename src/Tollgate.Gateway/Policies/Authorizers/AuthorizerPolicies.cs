@@ -23,7 +23,7 @@ internal static class AuthorizerPolicies
 
     private const string Category = "Tollgate.Authorizers";
 
-    public static IRequestPolicy? Create(MethodCompilation c)
+    public static IAuthorizer? Create(MethodCompilation c)
     {
         var type = c.Method.AuthorizationType.ToUpperInvariant();
         if (type == "NONE")
@@ -49,16 +49,16 @@ internal static class AuthorizerPolicies
         };
     }
 
-    private static IRequestPolicy? Mismatch(MethodCompilation c, Authorizer authorizer, string location)
+    private static IAuthorizer? Mismatch(MethodCompilation c, Authorizer authorizer, string location)
     {
         c.Diagnostics.Error(location, $"authorization type {c.Method.AuthorizationType} does not go with an authorizer of type {authorizer.Type}.");
         return null;
     }
 
-    private static IRequestPolicy? CreateLambda(MethodCompilation c, Authorizer authorizer, string location, ILogger logger)
+    private static IAuthorizer? CreateLambda(MethodCompilation c, Authorizer authorizer, string location, ILogger logger)
     {
         var isToken = authorizer.Type == "token";
-        var httpApi = c.Api.Protocol == ApiProtocol.Http;
+        var httpApi = c.Profile.HttpApiAuthorizers;
         var format = httpApi ? HttpApiFormat(c, authorizer, location) : isToken ? LambdaAuthorizerFormat.Token : LambdaAuthorizerFormat.Request;
         var sources = httpApi
             ? IdentitySources.CompileHttpApi(authorizer.IdentitySource, location, c.Diagnostics)
@@ -156,7 +156,7 @@ internal static class AuthorizerPolicies
         }
     }
 
-    private static IRequestPolicy? CreateJwt(MethodCompilation c, Authorizer authorizer, string location, ILogger logger)
+    private static IAuthorizer? CreateJwt(MethodCompilation c, Authorizer authorizer, string location, ILogger logger)
     {
         var settings = JwtAuthorizerSettings.FromAuthorizer(authorizer);
         if (settings is null)

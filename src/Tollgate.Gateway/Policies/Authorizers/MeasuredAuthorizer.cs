@@ -11,7 +11,7 @@ namespace Tollgate.Gateway.Policies.Authorizers;
 /// span <c>authorizer {name}</c> with its outcome. Two clock reads a request; no allocation when
 /// the authorizer answers at once and the request is not traced.
 /// </summary>
-internal sealed class MeasuredAuthorizer(IRequestPolicy inner, string name, TimeProvider time) : IRequestPolicy
+internal sealed class MeasuredAuthorizer(IAuthorizer inner, string name, TimeProvider time) : IRequestPolicy
 {
     private readonly string _spanName = "authorizer " + name;
 
@@ -21,7 +21,7 @@ internal sealed class MeasuredAuthorizer(IRequestPolicy inner, string name, Time
             ? new MeasuredAuthorizer(policy, c.Method.AuthorizerId ?? c.Method.AuthorizationType, c.Services.Time)
             : null;
 
-    public ValueTask<GatewayError?> InvokeAsync(RequestContext context)
+    public ValueTask<StepResult> InvokeAsync(RequestContext context)
     {
         var caller = Activity.Current;
         var span = Observability.Tracing.StartClient(_spanName);
@@ -49,12 +49,12 @@ internal sealed class MeasuredAuthorizer(IRequestPolicy inner, string name, Time
         {
             var error = pending.Result;
             Done(context, started, error, span);
-            return ValueTask.FromResult(error);
+            return ValueTask.FromResult<StepResult>(error);
         }
         return AwaitAsync(pending, context, started, span);
     }
 
-    private async ValueTask<GatewayError?> AwaitAsync(ValueTask<GatewayError?> pending, RequestContext context, long started, Activity? span)
+    private async ValueTask<StepResult> AwaitAsync(ValueTask<GatewayError?> pending, RequestContext context, long started, Activity? span)
     {
         GatewayError? error;
         try

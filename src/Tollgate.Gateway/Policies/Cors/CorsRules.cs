@@ -10,7 +10,7 @@ namespace Tollgate.Gateway.Policies.Cors;
 /// responses, proxied ones and the gateway's own errors alike) in place of any the backend sent,
 /// as API Gateway does.
 /// </summary>
-internal sealed class CorsRules
+internal sealed class CorsRules : IResponseStep
 {
     private const string AllowOrigin = "Access-Control-Allow-Origin";
     private const string AllowCredentials = "Access-Control-Allow-Credentials";
@@ -20,13 +20,6 @@ internal sealed class CorsRules
     private const string MaxAge = "Access-Control-Max-Age";
     private const string RequestMethod = "Access-Control-Request-Method";
     private const string RequestHeaders = "Access-Control-Request-Headers";
-
-    private static readonly Func<object, Task> ApplyOnStarting = static state =>
-    {
-        var context = (RequestContext)state;
-        context.Stage?.Api.Cors?.ApplyToResponse(context.Http);
-        return Task.CompletedTask;
-    };
 
     private readonly bool _anyOrigin;
     private readonly string[] _origins;
@@ -123,9 +116,8 @@ internal sealed class CorsRules
         return true;
     }
 
-    /// <summary>Has the CORS headers of the request's API put on the response just before it starts, whatever writes it.</summary>
-    public static void Attach(RequestContext context) =>
-        context.Http.Response.OnStarting(ApplyOnStarting, context);
+    /// <summary>The response phase: the API's CORS headers on the response just before it starts, whatever writes it.</summary>
+    public void OnResponseStarting(RequestContext context) => ApplyToResponse(context.Http);
 
     /// <summary>Replaces the backend's CORS headers with the API's: the origin, credentials and exposed headers for an allowed origin.</summary>
     internal void ApplyToResponse(HttpContext http)

@@ -36,7 +36,7 @@ internal sealed class ThrottlingPolicy(UsageGate gate, string[] stageNames, Meth
     private static readonly GatewayError Throttled = GatewayError.Of(GatewayResponseType.THROTTLED);
     private static readonly GatewayError QuotaExceeded = GatewayError.Of(GatewayResponseType.QUOTA_EXCEEDED);
 
-    public ValueTask<GatewayError?> InvokeAsync(RequestContext context)
+    public ValueTask<StepResult> InvokeAsync(RequestContext context)
     {
         var method = Find(context.Stage?.StageName);
         if (method is null)
@@ -46,11 +46,11 @@ internal sealed class ThrottlingPolicy(UsageGate gate, string[] stageNames, Meth
         var plan = context.UsagePlan;
         var decision = gate.CheckAsync(method, plan, plan is null ? null : context.ApiKeyId);
         return decision.IsCompletedSuccessfully
-            ? ValueTask.FromResult(ToError(decision.Result))
+            ? ValueTask.FromResult<StepResult>(ToError(decision.Result))
             : Slow(decision);
     }
 
-    private static async ValueTask<GatewayError?> Slow(ValueTask<UsageDecision> decision) => ToError(await decision);
+    private static async ValueTask<StepResult> Slow(ValueTask<UsageDecision> decision) => ToError(await decision);
 
     private static GatewayError? ToError(UsageDecision decision) => decision switch
     {

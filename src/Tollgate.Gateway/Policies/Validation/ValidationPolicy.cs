@@ -15,7 +15,7 @@ namespace Tollgate.Gateway.Policies.Validation;
 /// </summary>
 internal sealed class ValidationPolicy(RequiredParameters required, (string ContentType, JsonSchema Schema)[] models) : IRequestPolicy
 {
-    public ValueTask<GatewayError?> InvokeAsync(RequestContext context)
+    public ValueTask<StepResult> InvokeAsync(RequestContext context)
     {
         if (required.Count > 0)
         {
@@ -25,17 +25,17 @@ internal sealed class ValidationPolicy(RequiredParameters required, (string Cont
             {
                 var message = RequiredParameters.FormatMessage(missing);
                 context.ValidationErrorString = message;
-                return ValueTask.FromResult<GatewayError?>(GatewayError.Of(GatewayResponseType.BAD_REQUEST_PARAMETERS, message));
+                return ValueTask.FromResult<StepResult>(GatewayError.Of(GatewayResponseType.BAD_REQUEST_PARAMETERS, message));
             }
         }
         if (models.Length == 0 || TemplateSelection.ByContentType(context.Http.Request.ContentType, models) is not { } model)
         {
-            return ValueTask.FromResult<GatewayError?>(null);
+            return default;
         }
         return ValidateBodyAsync(context, model.Template);
     }
 
-    private static async ValueTask<GatewayError?> ValidateBodyAsync(RequestContext context, JsonSchema schema)
+    private static async ValueTask<StepResult> ValidateBodyAsync(RequestContext context, JsonSchema schema)
     {
         var (body, tooLarge) = await RequestBody.GetAsync(context);
         if (body is null)

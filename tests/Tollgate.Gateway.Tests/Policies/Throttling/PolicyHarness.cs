@@ -57,15 +57,18 @@ internal sealed class PolicyHarness : IDisposable
         var context = new RequestContext(http, Guid.NewGuid().ToString(), Time.GetUtcNow(), Time.GetTimestamp());
         Assert.True(Snapshot!.Router.TryRoute("localhost", path, out var route));
         context.Stage = route.Stage;
+        context.Api = route.Stage.Api;
         context.Method = route.Stage.Api.Routes.Match(route.RelativePath, method, out var values);
         Assert.NotNull(context.Method);
         context.PathParameterRawValues = values;
         before?.Invoke(context);
         foreach (var policy in context.Method!.Policies)
         {
-            if (await policy.InvokeAsync(context) is { } error)
+            var result = await policy.InvokeAsync(context);
+            Assert.NotEqual(StepOutcome.Handled, result.Outcome);
+            if (result.Outcome == StepOutcome.Fail)
             {
-                return (error, context);
+                return (result.Error, context);
             }
         }
         return (null, context);

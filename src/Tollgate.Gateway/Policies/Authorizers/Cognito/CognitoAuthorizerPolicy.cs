@@ -16,7 +16,7 @@ namespace Tollgate.Gateway.Policies.Authorizers.Cognito;
 /// </summary>
 internal sealed class CognitoAuthorizerPolicy(
     string name, string header, JwtAuthorizerSettings settings, ImmutableArray<string> scopes, JwtValidator validator, ILogger logger)
-    : IRequestPolicy
+    : IAuthorizer
 {
     /// <summary>JWT authorizers answer a valid token without any of the method's scopes with 403 Forbidden (Cognito ones with 401).</summary>
     private static readonly GatewayError Forbidden = GatewayError.Of(GatewayResponseType.ACCESS_DENIED, "Forbidden");

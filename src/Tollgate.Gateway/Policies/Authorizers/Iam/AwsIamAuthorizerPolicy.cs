@@ -13,7 +13,7 @@ namespace Tollgate.Gateway.Policies.Authorizers.Iam;
 /// method ARN. The verified caller fills <c>$context.identity.userArn</c>, <c>caller</c>,
 /// <c>user</c>, <c>accessKey</c> and <c>accountId</c>.
 /// </summary>
-internal sealed class AwsIamAuthorizerPolicy(IamAuthorizer authorizer, long maxBodyBytes, ILogger logger) : IRequestPolicy
+internal sealed class AwsIamAuthorizerPolicy(IamAuthorizer authorizer, long maxBodyBytes, ILogger logger) : IAuthorizer
 {
     public async ValueTask<GatewayError?> InvokeAsync(RequestContext context)
     {

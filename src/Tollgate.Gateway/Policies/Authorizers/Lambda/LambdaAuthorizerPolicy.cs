@@ -56,7 +56,7 @@ internal sealed record LambdaAuthorizerSettings
 /// </summary>
 internal sealed class LambdaAuthorizerPolicy(
     LambdaAuthorizerSettings settings, IdentitySources sources, AuthorizerRuntime runtime, LambdaClient lambda, AuthorizerResultCache cache, ILogger logger)
-    : IRequestPolicy
+    : IAuthorizer
 {
     internal static readonly GatewayError Unauthorized = GatewayError.Of(GatewayResponseType.UNAUTHORIZED);
     internal static readonly GatewayError ExplicitDeny = GatewayError.Of(GatewayResponseType.ACCESS_DENIED, "User is not authorized to access this resource with an explicit deny");
