@@ -104,6 +104,9 @@ internal sealed class GatewayServer : IAsyncDisposable
 
     public SnapshotHolder Snapshots { get; }
 
+    /// <summary>The request handler: its phase tables and completion point.</summary>
+    internal GatewayHandler Handler { get; private init; } = null!;
+
     public GatewayServices Services { get; }
 
     public ConfigReloader Reloader { get; }
@@ -316,7 +319,7 @@ internal sealed class GatewayServer : IAsyncDisposable
             lifetimeLogger.LogInformation("Telemetry: metrics and the spans of stages with tracingEnabled go to {Endpoint} ({Protocol}), sampling {Ratio}.",
                 otlp, config.Telemetry.OtlpProtocol == Model.OtlpProtocol.Grpc ? "grpc" : "http/protobuf", config.Telemetry.SamplingRatio);
         }
-        return new GatewayServer(app, admin, services, forwarder, loggerFactory, snapshots, reloader, initial.Diagnostics, telemetry, metrics);
+        return new GatewayServer(app, admin, services, forwarder, loggerFactory, snapshots, reloader, initial.Diagnostics, telemetry, metrics) { Handler = handler };
     }
 
     /// <summary>Completes when the host stops (Ctrl-C, SIGTERM, or <see cref="StopAsync"/>).</summary>

@@ -16,6 +16,16 @@ namespace Tollgate.Gateway.Pipeline;
 /// </summary>
 internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time, Observability.GatewayMetrics metrics, ILogger<GatewayHandler> logger)
 {
+    /// <summary>The request phase this handler runs: <see cref="RequestPhase.Rows"/>; tests put steps of their own in it.</summary>
+    internal RequestRow[] RequestRows { get; set; } = RequestPhase.Rows;
+
+    /// <summary>
+    /// Called at the completion point of every request, with its outcome recorded. Null (the
+    /// default): nothing is called. The seam for what consumes outcomes besides access logs,
+    /// metrics and traces.
+    /// </summary>
+    internal Action<RequestContext>? Completed { get; set; }
+
     public async Task HandleAsync(HttpContext http)
     {
         var snapshot = snapshots.Current;
@@ -27,7 +37,7 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
         ApiProfile.Rest.MarkResponse(context);
         try
         {
-            var result = await RunAsync(context, metrics.Enabled);
+            var result = await RunAsync(context, RequestRows, metrics.Enabled);
             if (result.Outcome == StepOutcome.Fail)
             {
                 await FailAsync(context, result.Error!);
@@ -78,6 +88,7 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
         }
         var latency = time.GetElapsedTime(context.StartTimestamp).TotalMilliseconds;
         context.Complete((long)latency);
+        Completed?.Invoke(context);
         if (context.Stage is not { } stage)
         {
             return;
@@ -93,9 +104,8 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
         }
     }
 
-    private static async ValueTask<StepResult> RunAsync(RequestContext context, bool metricsRead)
+    private static async ValueTask<StepResult> RunAsync(RequestContext context, RequestRow[] rows, bool metricsRead)
     {
-        var rows = RequestPhase.Rows;
         for (var i = 0; i < rows.Length; i++)
         {
             var result = await rows[i].Step.InvokeAsync(context);

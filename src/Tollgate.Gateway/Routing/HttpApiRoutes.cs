@@ -5,7 +5,4 @@ internal static class HttpApiRoutes
 {
     /// <summary>The catch-all route: requests that no other route matches.</summary>
     public const string DefaultRoute = "$default";
-
-    /// <summary>The stage served at the root of the API's URL, without a stage prefix.</summary>
-    public const string DefaultStage = RequestRouter.DefaultStageName;
 }

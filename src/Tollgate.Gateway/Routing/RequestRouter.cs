@@ -41,9 +41,6 @@ internal sealed class RequestRouter
         _stagesByName = stagesByName;
     }
 
-    /// <summary>Whether a host is a configured custom domain (then its base paths alone decide).</summary>
-    public bool IsCustomDomain(string host) => _domains.Contains(host);
-
     public bool TryRoute(string host, string path, out StageRoute route)
     {
         if (!TryRouteAsSent(host, path, out route))

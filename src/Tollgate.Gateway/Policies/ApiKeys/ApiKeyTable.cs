@@ -43,9 +43,6 @@ internal enum ApiKeyOutcome
 internal readonly record struct ApiKeyCheck(ApiKeyOutcome Outcome, CompiledApiKey? Key, StagePlan? Plan)
 {
     public bool Accepted => Outcome == ApiKeyOutcome.Accepted;
-
-    /// <summary>The gateway response for a refusal (<c>INVALID_API_KEY</c>, 403 Forbidden); null when accepted.</summary>
-    public GatewayResponseType? Failure => Accepted ? null : GatewayResponseType.INVALID_API_KEY;
 }
 
 /// <summary>
@@ -55,8 +52,6 @@ internal readonly record struct ApiKeyCheck(ApiKeyOutcome Outcome, CompiledApiKe
 internal sealed class ApiKeyTable(FrozenDictionary<string, CompiledApiKey> byValue)
 {
     public int Count => byValue.Count;
-
-    public bool TryFind(string value, out CompiledApiKey key) => byValue.TryGetValue(value, out key!);
 
     /// <summary>Checks the key sent with a request to a method that requires one, on <paramref name="stage"/>.</summary>
     public ApiKeyCheck Check(StageUsage stage, string? value)

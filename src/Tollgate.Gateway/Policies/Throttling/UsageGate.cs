@@ -70,16 +70,6 @@ internal sealed class UsageGate(ICounterStore store)
             : AfterRefund(refund);
     }
 
-    /// <summary>
-    /// Counts one request against the plan's quota without throttling (for a pipeline that runs
-    /// throttling as its own step). Call it after authentication.
-    /// </summary>
-    public ValueTask<QuotaOutcome> TryConsumeAsync(StagePlan plan, string keyId)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        return store.TryConsumeAsync(plan.Plan, keyId);
-    }
-
     /// <summary>The gateway response of a refusal; null when allowed.</summary>
     public static GatewayResponseType? ResponseType(UsageDecision decision) => decision switch
     {

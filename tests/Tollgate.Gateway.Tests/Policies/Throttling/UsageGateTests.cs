@@ -124,9 +124,9 @@ public sealed class UsageGateTests : IDisposable
         Assert.Equal(2, await AdmittedAsync(snapshot, "/orders", "GET", TenantA, 10));
         var stage = snapshot.FindStage("orders", "test")!;
         var check = snapshot.Keys.Check(stage, TenantA);
-        var outcome = await _gate.TryConsumeAsync(check.Plan!, check.Key!.Id);
+        var outcome = await _store.TryConsumeAsync(check.Plan!.Plan, check.Key!.Id);
         Assert.Equal(new QuotaOutcome(true, 0), outcome); // 2 of 3 used on 'live', the quota spans the plan's stages
-        Assert.False((await _gate.TryConsumeAsync(check.Plan!, check.Key!.Id)).Allowed);
+        Assert.False((await _store.TryConsumeAsync(check.Plan!.Plan, check.Key!.Id)).Allowed);
     }
 
     [Fact]

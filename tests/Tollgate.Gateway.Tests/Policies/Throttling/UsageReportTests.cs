@@ -22,7 +22,6 @@ public sealed class UsageReportTests
         var config = NewConfig(quota: new QuotaSettings { Limit = 10, Period = QuotaPeriod.Month, Offset = 0 });
         var snapshot = UsageCompiler.Compile(config, id => durable.GetOrAddPlanStart(id, QuotaPeriods.Day(time.GetUtcNow())), new DiagnosticBag());
         using var counters = new InProcessCounterStore(time, durable);
-        var gate = new UsageGate(counters);
         var stage = snapshot.FindStage("orders", "live")!;
         var a = snapshot.Keys.Check(stage, TenantA);
         var b = snapshot.Keys.Check(stage, TenantB);
@@ -30,13 +29,13 @@ public sealed class UsageReportTests
         durable.Add([new DailyUsage(KeyA, "gold1", new DateOnly(2024, 2, 27), 4)]); // before the range, same month
         for (var i = 0; i < 3; i++)
         {
-            await gate.TryConsumeAsync(a.Plan!, a.Key!.Id);          // 2024-02-28
+            await counters.TryConsumeAsync(a.Plan!.Plan, a.Key!.Id);          // 2024-02-28
         }
         time.Advance(TimeSpan.FromDays(1));
-        await gate.TryConsumeAsync(a.Plan!, a.Key!.Id);              // 2024-02-29
-        await gate.TryConsumeAsync(b.Plan!, b.Key!.Id);
+        await counters.TryConsumeAsync(a.Plan!.Plan, a.Key!.Id);              // 2024-02-29
+        await counters.TryConsumeAsync(b.Plan!.Plan, b.Key!.Id);
         time.Advance(TimeSpan.FromDays(1));
-        await gate.TryConsumeAsync(a.Plan!, a.Key!.Id);              // 2024-03-01, new month
+        await counters.TryConsumeAsync(a.Plan!.Plan, a.Key!.Id);              // 2024-03-01, new month
 
         var json = await UsageReport.GetUsageJsonAsync(snapshot, counters, durable, "gold1",
             new DateOnly(2024, 2, 28), new DateOnly(2024, 3, 2));
@@ -61,7 +60,7 @@ public sealed class UsageReportTests
         var snapshot = UsageCompiler.Compile(config, _ => new DateOnly(2025, 12, 30), new DiagnosticBag());
         using var counters = new InProcessCounterStore(time, durable);
         var a = snapshot.Keys.Check(snapshot.FindStage("orders", "live")!, TenantA);
-        await new UsageGate(counters).TryConsumeAsync(a.Plan!, a.Key!.Id);
+        await counters.TryConsumeAsync(a.Plan!.Plan, a.Key!.Id);
 
         var json = await UsageReport.GetUsageJsonAsync(snapshot, counters, durable, "gold1",
             new DateOnly(2026, 1, 3), new DateOnly(2026, 1, 5), keyId: KeyA);
