@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tollgate.Gateway.Schemas;
 
 namespace Tollgate.Gateway.Policies.Validation;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Tollgate.Gateway.Schemas;
 
 namespace Tollgate.Gateway.Policies.Validation;
 

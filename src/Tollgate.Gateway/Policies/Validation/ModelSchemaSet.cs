@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Schemas;
 
 namespace Tollgate.Gateway.Policies.Validation;
 

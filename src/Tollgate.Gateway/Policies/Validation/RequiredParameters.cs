@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Tollgate.Gateway.Schemas;
 
 namespace Tollgate.Gateway.Policies.Validation;
 

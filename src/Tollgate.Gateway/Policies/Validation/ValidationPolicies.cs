@@ -1,4 +1,5 @@
 using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Schemas;
 
 namespace Tollgate.Gateway.Policies.Validation;
 

@@ -2,6 +2,7 @@ using Tollgate.Gateway.Integrations.Mapping;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Responses;
+using Tollgate.Gateway.Schemas;
 
 namespace Tollgate.Gateway.Policies.Validation;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Tollgate.Gateway.Policies.Validation;
+using Tollgate.Gateway.Schemas;
 
 namespace Tollgate.Gateway.Tests.Policies.Validation;
 

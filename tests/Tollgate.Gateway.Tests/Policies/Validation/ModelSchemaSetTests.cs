@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Policies.Validation;
+using Tollgate.Gateway.Schemas;
 
 namespace Tollgate.Gateway.Tests.Policies.Validation;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Tollgate.Gateway.Policies.Validation;
+using Tollgate.Gateway.Schemas;
 
 namespace Tollgate.Gateway.Tests.Policies.Validation;
 

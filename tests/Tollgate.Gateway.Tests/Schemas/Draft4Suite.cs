@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Tollgate.Gateway.Policies.Validation;
+using Tollgate.Gateway.Schemas;
 
-namespace Tollgate.Gateway.Tests.Policies.Validation;
+namespace Tollgate.Gateway.Tests.Schemas;
 
 /// <summary>
 /// Loads the vendored JSON-Schema-Test-Suite (tests/fixtures/json-schema-test-suite, see its

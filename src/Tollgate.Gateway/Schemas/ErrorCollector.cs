@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Tollgate.Gateway.Policies.Validation;
+namespace Tollgate.Gateway.Schemas;
 
 /// <summary>
 /// Collects errors with the instance path while validating. Only used once an instance has

@@ -1,4 +1,4 @@
-namespace Tollgate.Gateway.Policies.Validation;
+namespace Tollgate.Gateway.Schemas;
 
 /// <summary>
 /// The draft-4 formats that are checked: <c>date-time</c> (RFC 3339), <c>email</c>,

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Tollgate.Gateway.Policies.Validation;
+namespace Tollgate.Gateway.Schemas;
 
 /// <summary>A schema found in a document: its JSON, its identity and its resolution scope.</summary>
 /// <param name="Element">The schema.</param>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Tollgate.Gateway.Policies.Validation;
+namespace Tollgate.Gateway.Schemas;
 
 /// <summary>
 /// <c>properties</c>, <c>patternProperties</c> and <c>additionalProperties</c> together, since

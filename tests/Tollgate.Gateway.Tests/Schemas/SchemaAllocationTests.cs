@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using Tollgate.Gateway.Policies.Validation;
+using Tollgate.Gateway.Schemas;
 
-namespace Tollgate.Gateway.Tests.Policies.Validation;
+namespace Tollgate.Gateway.Tests.Schemas;
 
 /// <summary>The validate path of a valid body allocates nothing (a typical model and about 1 KB of body).</summary>
 public sealed class SchemaAllocationTests

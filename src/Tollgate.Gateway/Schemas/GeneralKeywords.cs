@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Tollgate.Gateway.Policies.Validation;
+namespace Tollgate.Gateway.Schemas;
 
 /// <summary>The primitive types of draft 4.</summary>
 [Flags]

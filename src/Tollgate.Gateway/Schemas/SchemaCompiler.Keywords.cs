@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Tollgate.Gateway.Policies.Validation;
+namespace Tollgate.Gateway.Schemas;
 
 /// <summary>Reading each draft-4 keyword into its <see cref="Keyword"/>.</summary>
 internal sealed partial class SchemaCompiler

@@ -1,4 +1,6 @@
-namespace Tollgate.Gateway.Tests.Policies.Validation;
+using Tollgate.Gateway.Schemas;
+
+namespace Tollgate.Gateway.Tests.Schemas;
 
 /// <summary>
 /// The official draft-4 test suite, one test case per suite test. Every required test must

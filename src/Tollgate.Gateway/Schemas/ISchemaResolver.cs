@@ -1,11 +1,11 @@
 using System.Text.Json;
 
-namespace Tollgate.Gateway.Policies.Validation;
+namespace Tollgate.Gateway.Schemas;
 
 /// <summary>
 /// Supplies the schemas that a <c>$ref</c> names outside the document being compiled. The
 /// compiler never fetches anything itself: whatever is not local comes from here, once, at
-/// compile time. API Gateway's models are served by <see cref="ModelSchemaResolver"/>.
+/// compile time. API Gateway's models are served by <c>ModelSchemaResolver</c> (the API models' resolver, in Policies/Validation).
 /// </summary>
 internal interface ISchemaResolver
 {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Tollgate.Gateway.Policies.Validation;
+namespace Tollgate.Gateway.Schemas;
 
 /// <summary>
 /// Turns draft-4 schemas into trees of <see cref="SchemaNode"/>s. One compiler may compile

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Tollgate.Gateway.Policies.Validation;
+namespace Tollgate.Gateway.Schemas;
 
 /// <summary>One compiled check of a schema keyword (or of a few keywords that work together).</summary>
 internal abstract class Keyword

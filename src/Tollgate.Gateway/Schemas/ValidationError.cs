@@ -1,4 +1,4 @@
-namespace Tollgate.Gateway.Policies.Validation;
+namespace Tollgate.Gateway.Schemas;
 
 /// <summary>One way in which an instance does not match its schema.</summary>
 /// <param name="InstancePath">JSON Pointer to the offending value, <c>""</c> for the whole body.</param>

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Tollgate.Gateway.Policies.Validation;
+using Tollgate.Gateway.Schemas;
 
-namespace Tollgate.Gateway.Tests.Policies.Validation;
+namespace Tollgate.Gateway.Tests.Schemas;
 
 /// <summary>Messages in the words of the java json-schema-validator that API Gateway reports.</summary>
 public sealed class ValidationErrorMessageTests

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Tollgate.Gateway.Policies.Validation;
+namespace Tollgate.Gateway.Schemas;
 
 /// <summary>
 /// <c>items</c> (one schema for all, or a tuple of schemas) with <c>additionalItems</c>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Tollgate.Gateway.Policies.Validation;
+namespace Tollgate.Gateway.Schemas;
 
 /// <summary>
 /// JSON equality as JSON Schema defines it (enum, uniqueItems): same type and value, numbers

@@ -1,6 +1,7 @@
 using Tollgate.Gateway.Policies.Validation;
+using Tollgate.Gateway.Schemas;
 
-namespace Tollgate.Gateway.Tests.Policies.Validation;
+namespace Tollgate.Gateway.Tests.Schemas;
 
 public sealed class EcmaRegexTests
 {

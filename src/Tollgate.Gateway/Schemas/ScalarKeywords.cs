@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Tollgate.Gateway.Policies.Validation;
+namespace Tollgate.Gateway.Schemas;
 
 /// <summary><c>minLength</c> and <c>maxLength</c>, counted in Unicode code points.</summary>
 internal sealed class LengthKeyword(long min, long max) : Keyword

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Tollgate.Gateway.Policies.Validation;
+namespace Tollgate.Gateway.Schemas;
 
 /// <summary>
 /// A compiled JSON Schema (draft 4), ready to validate instances. Immutable and safe to share
