@@ -91,7 +91,7 @@ public sealed class CliTests
         Assert.Contains("give exactly one of 'value' and 'valueFrom'.", output, StringComparison.Ordinal);
         Assert.Contains("error: server: maxRequestBodyBytes must be positive, not 0.", output, StringComparison.Ordinal);
         Assert.Contains("method 'GET /hello'", output, StringComparison.Ordinal);
-        Assert.Contains("responseTemplates", output, StringComparison.Ordinal);
+        Assert.Contains("response template 'application/json'", output, StringComparison.Ordinal);
         Assert.Contains($"{config}: 3 error(s)", output, StringComparison.Ordinal);
     }
 

@@ -48,7 +48,7 @@ public sealed class ConfigPipelineTests
 
         var errors = diagnostics.Items.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToList();
         Assert.Contains("error: server: maxRequestBodyBytes must be positive, not 0.", errors);
-        Assert.Contains(errors, e => e.Contains("method 'GET /ok'", StringComparison.Ordinal) && e.Contains("responseTemplates", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("method 'GET /ok'", StringComparison.Ordinal) && e.Contains("response template 'application/json'", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class ConfigPipelineTests
         var errors = diagnostics.Items.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToList();
         Assert.True(errors.Count >= 2, string.Join("\n", errors));
         Assert.Contains(errors, e => e.Contains("give exactly one of 'value' and 'valueFrom'.", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("responseTemplates", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("response template 'application/json'", StringComparison.Ordinal));
     }
 
     [Fact]
