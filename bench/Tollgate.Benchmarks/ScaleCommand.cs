@@ -43,17 +43,18 @@ internal static class ScaleCommand
             var next = 0;
             ConfigLoad Source()
             {
-                var result = ConfigLoader.Load(configs[next++ % configs.Count], LoadOptions.Default);
+                // Read without validating: the reload pipeline validates, as it does for a file source.
+                var result = ConfigLoader.Read(configs[next++ % configs.Count], LoadOptions.Default);
                 return new ConfigLoad(result.Config, result.Diagnostics, result.SourceFiles);
             }
             var initial = Source();
-            if (initial.Config is null)
+            if (initial.Config is null || initial.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
             {
                 Console.Error.WriteLine(string.Join("\n", initial.Diagnostics));
                 return 1;
             }
             var holder = new SnapshotHolder(Support.Compile(initial.Config, services));
-            using var reloader = new ConfigReloader(Source, holder, services, TimeSpan.FromMilliseconds(250));
+            using var reloader = new ConfigReloader(new DelegateConfigSource(Source), holder, services, TimeSpan.FromMilliseconds(250));
             for (var i = 0; i < iterations + 1; i++)
             {
                 var watch = Stopwatch.StartNew();

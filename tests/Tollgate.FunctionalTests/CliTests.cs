@@ -20,6 +20,21 @@ public sealed class CliTests
         }
         """;
 
+    /// <summary>The export under stage 'beta', with an API key in a usage plan.</summary>
+    internal const string WithKeysAndPlans = """
+        apis:
+          - name: drain
+            definition: api.json
+            stages:
+              - stageName: beta
+        apiKeys:
+          - { name: tenant-a, value: "inline-secret-0123456789abcdef" }
+        usagePlans:
+          - name: gold
+            apiStages: [ { apiId: drain, stage: beta } ]
+            apiKeys: [ tenant-a ]
+        """;
+
     [Fact]
     public async Task Validate_ValidExport_ExitsZero()
     {
@@ -55,6 +70,32 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Validate_ReadErrorAndCompileError_BothReportedInOnePass()
+    {
+        using var dir = new TempDirectory();
+        // A mapping template that does not parse: only compiling finds it.
+        dir.Write("api.json", Export.Replace("\"hello\"", "\"#if(\"", StringComparison.Ordinal));
+        var config = dir.Write("tollgate.yaml", """
+            apis:
+              - name: drain
+                definition: api.json
+                stages:
+                  - stageName: prod
+            apiKeys:
+              - { name: a, value: "inline-secret-0123456789abcdef", valueFrom: { env: HOME } }
+            server: { maxRequestBodyBytes: 0 }
+            """);
+        var (exit, output, _) = await Cli.RunAsync("validate", "--config", config);
+        Assert.Equal(1, exit);
+        // Reading, validating and compiling each found one.
+        Assert.Contains("give exactly one of 'value' and 'valueFrom'.", output, StringComparison.Ordinal);
+        Assert.Contains("error: server: maxRequestBodyBytes must be positive, not 0.", output, StringComparison.Ordinal);
+        Assert.Contains("method 'GET /hello'", output, StringComparison.Ordinal);
+        Assert.Contains("response template 'application/json'", output, StringComparison.Ordinal);
+        Assert.Contains($"{config}: 3 error(s)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_InvalidConfig_RefusesToStartAndNamesTheProblem()
     {
         using var dir = new TempDirectory();
@@ -83,7 +124,9 @@ public sealed class CliTests
     public async Task Serve_DiskFullOnFirstStart_NamesTheDatabaseAndSqlitesReason()
     {
         using var dir = new TempDirectory();
-        var path = dir.Write("api.json", Export);
+        dir.Write("api.json", Export);
+        // Keys and plans: a config that needs the usage database (one without opens none).
+        var path = dir.Write("tollgate.yaml", WithKeysAndPlans);
         var data = Directory.CreateDirectory(dir.File("data")).FullName;
         // Every write to /dev/full fails with ENOSPC: the database's first write finds the disk full.
         Assert.True(File.Exists("/dev/full"), "this test needs /dev/full (Linux)");

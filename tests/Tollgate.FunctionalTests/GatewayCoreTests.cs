@@ -10,10 +10,13 @@ public sealed class GatewayCoreTests
     [Fact]
     public async Task Routing_LiteralBeatsVariableBeatsGreedy()
     {
+        // A REST API has one variable path part under a parent (the validator refuses a sibling
+        // '{proxy+}' beside '{petId}', as API Gateway does); the same-level order of the route
+        // table itself is in RouteTableTests.
         var config = Config(Api("pets", "prod",
             Resource("/pets/mine", ("GET", Mock("{\"route\":\"literal\"}"))),
             Resource("/pets/{petId}", ("GET", Mock("{\"route\":\"variable\"}"))),
-            Resource("/pets/{proxy+}", ("ANY", Mock("{\"route\":\"greedy\"}")))));
+            Resource("/pets/{petId}/{proxy+}", ("ANY", Mock("{\"route\":\"greedy\"}")))));
         await using var gateway = await RunningGateway.StartAsync(config);
 
         Assert.Equal("literal", await RouteOf(gateway, "/prod/pets/mine"));

@@ -52,11 +52,7 @@ public sealed class HotReloadTests
         var dir = new TempDirectory();
         dir.Write("api.json", definition);
         var config = dir.Write("tollgate.yaml", ConfigFile);
-        var gateway = await RunningGateway.StartAsync(() =>
-        {
-            var result = ConfigLoader.Load(config, LoadOptions.Default);
-            return new ConfigLoad(result.Config, result.Diagnostics, result.SourceFiles);
-        }, watch: true);
+        var gateway = await RunningGateway.StartAsync(new FileConfigSource(config, LoadOptions.Default), o => o with { Watch = true });
         return (gateway, dir);
     }
 
@@ -93,7 +89,7 @@ public sealed class HotReloadTests
             {
                 dir.Write("api.json", Definition(version));
             }
-            return new ConfigLoad(result.Config, result.Diagnostics, result.SourceFiles) { Fingerprint = result.Fingerprint };
+            return new ConfigLoad(result.Config, result.Diagnostics, result.SourceFiles) { Revision = result.Fingerprint };
         });
         Assert.Equal("v1", await gateway.Client.GetStringAsync("/prod/version"));
 

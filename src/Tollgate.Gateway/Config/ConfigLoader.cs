@@ -27,7 +27,7 @@ internal sealed record LoadOptions
 }
 
 /// <summary>The outcome of loading a configuration.</summary>
-/// <param name="Config">The configuration; null when <paramref name="Diagnostics"/> holds errors.</param>
+/// <param name="Config">The configuration; from <see cref="ConfigLoader.Load"/> null when <paramref name="Diagnostics"/> holds errors (<see cref="ConfigLoader.Read"/> returns what it could read).</param>
 /// <param name="Diagnostics">Every problem found, errors and warnings, in the order found.</param>
 /// <param name="SourceFiles">Full paths of every file read (the config and each definition), for a watcher.</param>
 internal sealed record LoadResult(GatewayConfig? Config, ImmutableArray<ConfigDiagnostic> Diagnostics, ImmutableArray<string> SourceFiles)
@@ -48,7 +48,31 @@ internal static partial class ConfigLoader
     /// <summary>The stage a definition is served under when nothing names one.</summary>
     public const string DefaultStage = "prod";
 
+    /// <summary>
+    /// Reads and validates: the config, or null with every problem. For callers outside the
+    /// config pipeline (the <c>usage</c> command, tests); a gateway reads through
+    /// <see cref="FileConfigSource"/>, whose loads the pipeline validates.
+    /// </summary>
     public static LoadResult Load(string path, LoadOptions options)
+    {
+        var read = Read(path, options);
+        if (read.Config is not { } config)
+        {
+            return read;
+        }
+        var diagnostics = new DiagnosticBag();
+        diagnostics.AddRange(read.Diagnostics);
+        ConfigValidator.Validate(config, diagnostics);
+        return read with { Config = diagnostics.HasErrors ? null : config, Diagnostics = [.. diagnostics.Items] };
+    }
+
+    /// <summary>
+    /// Reads the config file and the files it names into a model, without validating it. The
+    /// model is returned even when reading found errors (null only when the file itself could not
+    /// be read or parsed), so that validation and compilation can still report their problems in
+    /// the same pass; such a model is never served.
+    /// </summary>
+    public static LoadResult Read(string path, LoadOptions options)
     {
         var diagnostics = new DiagnosticBag();
         var sources = new SourceFiles();
@@ -74,12 +98,8 @@ internal static partial class ConfigLoader
                 diagnostics.Error("--lambda-endpoint", $"'{lambdaEndpoint}' must be an absolute http or https URL.");
             }
         }
-        if (config is not null)
-        {
-            ConfigValidator.Validate(config, diagnostics);
-        }
         return new LoadResult(
-            diagnostics.HasErrors ? null : config,
+            config,
             [.. diagnostics.Items],
             [.. sources.Distinct(StringComparer.Ordinal)])
         {

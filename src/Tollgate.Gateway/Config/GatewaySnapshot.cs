@@ -7,7 +7,7 @@ namespace Tollgate.Gateway.Config;
 /// A compiled configuration: everything a request needs, immutable once built. Swapped as a whole
 /// (one volatile reference); a request finishes on the snapshot it started with.
 /// </summary>
-internal sealed class GatewaySnapshot(GatewayConfig config, RequestRouter router, IReadOnlyList<ConfigDiagnostic> diagnostics, string fingerprint)
+internal sealed class GatewaySnapshot(GatewayConfig config, RequestRouter router, IReadOnlyList<ConfigDiagnostic> diagnostics, string revision)
 {
     public GatewayConfig Config { get; } = config;
 
@@ -16,8 +16,12 @@ internal sealed class GatewaySnapshot(GatewayConfig config, RequestRouter router
     /// <summary>The warnings the compiler reported (a snapshot with errors is never built).</summary>
     public IReadOnlyList<ConfigDiagnostic> Diagnostics { get; } = diagnostics;
 
-    /// <summary>A hash of the sources it was built from; an unchanged source is not recompiled.</summary>
-    public string Fingerprint { get; } = fingerprint;
+    /// <summary>
+    /// The revision of the load it was compiled from (<see cref="ConfigLoad.Revision"/>: for a
+    /// file source the digest of the bytes parsed); empty when the source gives none. A load of
+    /// the same revision is not recompiled; probes and metrics can name the config that serves.
+    /// </summary>
+    public string Revision { get; } = revision;
 
     /// <summary>The compiled API keys, usage plans and throttle chains; swapped with the rest.</summary>
     public Policies.Throttling.UsageSnapshot? Usage { get; init; }

@@ -16,7 +16,7 @@ namespace Tollgate.Gateway.Config;
 /// </summary>
 internal static class SnapshotCompiler
 {
-    public static GatewaySnapshot? Compile(GatewayConfig config, GatewayServices services, DiagnosticBag diagnostics, string fingerprint = "")
+    public static GatewaySnapshot? Compile(GatewayConfig config, GatewayServices services, DiagnosticBag diagnostics, string revision = "")
     {
         var usage = UsageCompiler.Compile(config, services.Usage.PlanStartDay, diagnostics);
         var apis = new Dictionary<string, Dictionary<string, CompiledStage>>(StringComparer.Ordinal);
@@ -65,7 +65,7 @@ internal static class SnapshotCompiler
             return null;
         }
         var warnings = diagnostics.Items.Where(d => d.Severity == DiagnosticSeverity.Warning).ToArray();
-        return new GatewaySnapshot(config, new RequestRouter(domains, apis, stagesByName), warnings, fingerprint) { Usage = usage };
+        return new GatewaySnapshot(config, new RequestRouter(domains, apis, stagesByName), warnings, revision) { Usage = usage };
     }
 
     private static CompiledApi CompileApi(Api api, GatewayConfig config, GatewayServices services, UsageSnapshot usage, DiagnosticBag diagnostics)

@@ -16,56 +16,9 @@ using Tollgate.Gateway.Management;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Throttling;
+using Tollgate.Gateway.Storage;
 
 namespace Tollgate.Gateway.Hosting;
-
-/// <summary>How to start a gateway.</summary>
-internal sealed record GatewayServerOptions
-{
-    /// <summary>Where the config comes from; called at start and on every reload.</summary>
-    public required Func<ConfigLoad> Source { get; init; }
-
-    /// <summary>URLs to listen on; port 0 picks a free port. Empty: the config's, else http://127.0.0.1:8080.</summary>
-    public IReadOnlyList<string> Listen { get; init; } = [];
-
-    /// <summary>Watch the source files and reload on change.</summary>
-    public bool Watch { get; init; } = true;
-
-    public TimeSpan ReloadDebounce { get; init; } = TimeSpan.FromMilliseconds(250);
-
-    public TimeProvider Time { get; init; } = TimeProvider.System;
-
-    public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
-
-    /// <summary>How console lines are written: one line of text each (default), or one JSON object each.</summary>
-    public LogFormat LogFormat { get; init; } = LogFormat.Text;
-
-    /// <summary>
-    /// The directory of the usage database (<c>tollgate.db</c>): usage per key and day, quotas
-    /// across restarts. Null: usage is kept in memory only (tests, and embedders that want no file).
-    /// </summary>
-    public string? DataDirectory { get; init; }
-
-    /// <summary>Extra logging set-up (tests capture logs through it).</summary>
-    public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
-}
-
-/// <summary>The console log format (<c>tollgate serve --log-format</c>).</summary>
-internal enum LogFormat
-{
-    /// <summary>One line of text per entry, with a UTC timestamp.</summary>
-    Text,
-
-    /// <summary>
-    /// One JSON object per line (the built-in JSON console formatter): the message, its
-    /// arguments by name under <c>State</c> (request-scoped lines name <c>RequestId</c>), and under
-    /// <c>Scopes</c> the <c>TraceId</c> and <c>SpanId</c> of the trace in progress, if any.
-    /// </summary>
-    Json,
-}
-
-/// <summary>Thrown when the usage database cannot be opened or given its tables; the message is the reason.</summary>
-internal sealed class UsageDatabaseException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>Thrown when the initial config is invalid; carries every problem.</summary>
 internal sealed class InvalidConfigException(IReadOnlyList<ConfigDiagnostic> problems)
@@ -84,13 +37,15 @@ internal sealed class GatewayServer : IAsyncDisposable
     private readonly HttpForwarder _forwarder;
     private readonly ILoggerFactory _loggerFactory;
     private readonly AdminServer? _admin;
+    private readonly IConfigSource _source;
     private readonly Observability.Telemetry _telemetry;
     private readonly Observability.GatewayMetrics _metrics;
 
-    private GatewayServer(WebApplication app, AdminServer? admin, GatewayServices services, HttpForwarder forwarder, ILoggerFactory loggerFactory, SnapshotHolder snapshots, ConfigReloader reloader, IReadOnlyList<ConfigDiagnostic> warnings,
+    private GatewayServer(WebApplication app, AdminServer? admin, IConfigSource source, GatewayServices services, HttpForwarder forwarder, ILoggerFactory loggerFactory, SnapshotHolder snapshots, ConfigReloader reloader, IReadOnlyList<ConfigDiagnostic> warnings,
         Observability.Telemetry telemetry, Observability.GatewayMetrics metrics)
     {
         _admin = admin;
+        _source = source;
         _telemetry = telemetry;
         _metrics = metrics;
         Services = services;
@@ -186,43 +141,45 @@ internal sealed class GatewayServer : IAsyncDisposable
 
         // The services outlive snapshots: a reload does not drop pooled backend connections.
         var loggerFactory = LoggerFactory.Create(b => ConfigureLogging(b, options));
-        // Read once up front: the server settings (connection limits) apply from the start.
-        var firstLoad = options.Source();
-        var server = firstLoad.Config?.Server ?? new ServerSettings();
-        var forwarder = new HttpForwarder(options.Time, loggerFactory.CreateLogger<HttpForwarder>(), server.MaxConcurrentRequestsPerBackend);
-        var lambda = new LambdaClient(options.Time, loggerFactory.CreateLogger<LambdaClient>());
-        UsageServices usage;
+        // Read once up front: the start-only settings (connection limits) apply from the start.
+        ConfigLoad firstLoad;
         try
         {
-            var usageLogger = loggerFactory.CreateLogger("Tollgate.Usage");
-            usage = new UsageServices(options.Time, options.DataDirectory, flushFailed: e =>
-                usageLogger.LogError("Writing usage to the database failed; the counts are kept and retried every second: {Message}", e.Message));
+            firstLoad = options.Source.Load();
         }
-        catch (Exception e)
+        catch
         {
-            forwarder.Dispose();
-            lambda.Dispose();
+            options.Source.Dispose();
             loggerFactory.Dispose();
-            if (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
-            {
-                throw new UsageDatabaseException(e.Message, e);
-            }
             throw;
         }
+        var start = StartSettings.Of(firstLoad.Config ?? new GatewayConfig());
+        var forwarder = new HttpForwarder(options.Time, loggerFactory.CreateLogger<HttpForwarder>(), start.MaxConcurrentRequestsPerBackend);
+        var lambda = new LambdaClient(options.Time, loggerFactory.CreateLogger<LambdaClient>());
+        var usageLogger = loggerFactory.CreateLogger("Tollgate.Usage");
+        // The database is opened by the pipeline, and only for a config with plans or keys.
+        var usage = new UsageServices(options.Time, options.ChooseDataDirectory ?? (options.DataDirectory is { } data ? () => data : null), flushFailed: e =>
+            usageLogger.LogError("Writing usage to the database failed; the counts are kept and retried every second: {Message}", e.Message));
         var services = new GatewayServices(options.Time, loggerFactory, forwarder, lambda) { Usage = usage };
 
-        var initial = ConfigReloader.LoadInitial(() => firstLoad, services, out var load);
+        GatewaySnapshot? initial;
+        IReadOnlyList<ConfigDiagnostic> diagnostics;
+        try
+        {
+            initial = ConfigReloader.LoadInitial(firstLoad, services, out diagnostics);
+        }
+        catch (UsageDatabaseException)
+        {
+            await DisposeUnstartedAsync(options, services, loggerFactory);
+            throw;
+        }
         if (initial is null)
         {
-            forwarder.Dispose();
-            lambda.Dispose();
-            usage.Dispose();
-            services.Authorizers.Dispose();
-            await services.AccessLogs.DisposeAsync();
-            loggerFactory.Dispose();
-            throw new InvalidConfigException(load.Diagnostics);
+            await DisposeUnstartedAsync(options, services, loggerFactory);
+            throw new InvalidConfigException(diagnostics);
         }
         var config = initial.Config;
+        start = StartSettings.Of(config);
         var snapshots = new SnapshotHolder(initial);
         // lambda.credentials: sign invocations with SigV4 in the region of the config in use.
         lambda.Signer = new LambdaSigner(options.Time, () => snapshots.Current.Config.Region).SignAsync;
@@ -231,10 +188,10 @@ internal sealed class GatewayServer : IAsyncDisposable
         var reloader = new ConfigReloader(options.Source, snapshots, services, options.ReloadDebounce);
 
         var listen = options.Listen.Count > 0 ? options.Listen
-            : config.Server.Listen.Length > 0 ? config.Server.Listen
+            : start.Listen.Length > 0 ? start.Listen
             : ["http://127.0.0.1:8080"];
         builder.WebHost.UseUrls([.. listen]);
-        // Server settings apply at start; a reload does not change them.
+        // Start-only settings: a reload that changes them says that they wait for a restart.
         var limits = ConnectionLimits.For(config.Server, ConnectionLimits.ReadOpenFileLimit(), ConnectionLimits.CountOpenFiles(), out var limitsWarning);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -243,7 +200,7 @@ internal sealed class GatewayServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null;
             // The connection limit is the accept gate's (below); upgrades have one of their own.
             kestrel.Limits.MaxConcurrentUpgradedConnections = limits.MaxUpgradedConnections;
-            kestrel.Limits.KeepAliveTimeout = config.Server.KeepAliveTimeout;
+            kestrel.Limits.KeepAliveTimeout = start.KeepAliveTimeout;
         });
         builder.Services.RemoveAll<IConnectionListenerFactory>();
         AcceptGate? gate = null;
@@ -252,9 +209,9 @@ internal sealed class GatewayServer : IAsyncDisposable
             limits.MaxConnections, loggerFactory.CreateLogger("Tollgate.Server"), options.Time));
         // Metrics and traces: read (and made) only when the admin listener or an OTLP endpoint asks.
         var metrics = new Observability.GatewayMetrics(() => services.AccessLogs.Dropped, () => gate?.Open ?? 0);
-        var telemetry = Observability.Telemetry.Start(config.Telemetry, prometheus: config.Server.AdminListen is not null);
+        var telemetry = Observability.Telemetry.Start(start.Telemetry, prometheus: start.AdminListen is not null);
         builder.Services.AddSingleton(metrics);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.Server.DrainTimeout);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = start.DrainTimeout);
         builder.Services.AddSingleton(snapshots);
         builder.Services.AddSingleton(options.Time);
         builder.Services.AddSingleton<GatewayHandler>();
@@ -269,14 +226,14 @@ internal sealed class GatewayServer : IAsyncDisposable
         {
             readiness.Listening = false;
             lifetimeLogger.LogInformation(
-                "Shutting down: no new connections; finishing requests in flight (up to {Seconds} s).", config.Server.DrainTimeout.TotalSeconds);
+                "Shutting down: no new connections; finishing requests in flight (up to {Seconds} s).", start.DrainTimeout.TotalSeconds);
         });
         // Requests have drained by now: write the last counts before the process goes.
         app.Lifetime.ApplicationStopped.Register(() => FlushUsage(usage, lifetimeLogger));
         lifetimeLogger.LogInformation(
             "Client connections: at most {Connections} ({Upgraded} upgraded), idle {KeepAlive} s; requests per backend: at most {PerBackend}; open-file limit: {OpenFiles}.",
-            limits.MaxConnections, limits.MaxUpgradedConnections, config.Server.KeepAliveTimeout.TotalSeconds,
-            config.Server.MaxConcurrentRequestsPerBackend, limits.OpenFileLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited");
+            limits.MaxConnections, limits.MaxUpgradedConnections, start.KeepAliveTimeout.TotalSeconds,
+            start.MaxConcurrentRequestsPerBackend, limits.OpenFileLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited");
         if (limitsWarning is not null)
         {
             lifetimeLogger.LogWarning("{Warning}", limitsWarning);
@@ -285,9 +242,13 @@ internal sealed class GatewayServer : IAsyncDisposable
         {
             lifetimeLogger.LogInformation("Usage is recorded in {Database}.", database);
         }
+        else if (usage.Durable)
+        {
+            lifetimeLogger.LogInformation("Usage: no usage plans or API keys, so no usage database is opened (a reload that adds them opens one).");
+        }
         await app.StartAsync(cancellationToken);
         AdminServer? admin = null;
-        if (config.Server.AdminListen is { } adminListen)
+        if (start.AdminListen is { } adminListen)
         {
             try
             {
@@ -298,6 +259,7 @@ internal sealed class GatewayServer : IAsyncDisposable
                 telemetry.Dispose();
                 metrics.Dispose();
                 reloader.Dispose();
+                options.Source.Dispose();
                 await app.DisposeAsync();
                 forwarder.Dispose();
                 lambda.Dispose();
@@ -312,14 +274,26 @@ internal sealed class GatewayServer : IAsyncDisposable
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         if (options.Watch)
         {
-            reloader.Watch(load.SourceFiles);
+            reloader.StartWatching();
         }
-        if (config.Telemetry.OtlpEndpoint is { } otlp)
+        if (start.Telemetry.OtlpEndpoint is { } otlp)
         {
             lifetimeLogger.LogInformation("Telemetry: metrics and the spans of stages with tracingEnabled go to {Endpoint} ({Protocol}), sampling {Ratio}.",
-                otlp, config.Telemetry.OtlpProtocol == Model.OtlpProtocol.Grpc ? "grpc" : "http/protobuf", config.Telemetry.SamplingRatio);
+                otlp, start.Telemetry.OtlpProtocol == Model.OtlpProtocol.Grpc ? "grpc" : "http/protobuf", start.Telemetry.SamplingRatio);
         }
-        return new GatewayServer(app, admin, services, forwarder, loggerFactory, snapshots, reloader, initial.Diagnostics, telemetry, metrics) { Handler = handler };
+        return new GatewayServer(app, admin, options.Source, services, forwarder, loggerFactory, snapshots, reloader, initial.Diagnostics, telemetry, metrics) { Handler = handler };
+    }
+
+    /// <summary>Releases what a start that did not get to serve had made.</summary>
+    private static async Task DisposeUnstartedAsync(GatewayServerOptions options, GatewayServices services, ILoggerFactory loggerFactory)
+    {
+        options.Source.Dispose();
+        services.Forwarder.Dispose();
+        services.Lambda.Dispose();
+        services.Usage.Dispose();
+        services.Authorizers.Dispose();
+        await services.AccessLogs.DisposeAsync();
+        loggerFactory.Dispose();
     }
 
     /// <summary>Completes when the host stops (Ctrl-C, SIGTERM, or <see cref="StopAsync"/>).</summary>
@@ -331,6 +305,7 @@ internal sealed class GatewayServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Reloader.Dispose();
+        _source.Dispose();
         await _app.DisposeAsync();
         // After the gateway has drained: until then /readyz answers 503 (draining).
         if (_admin is not null)

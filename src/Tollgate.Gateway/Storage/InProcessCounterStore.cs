@@ -24,7 +24,8 @@ namespace Tollgate.Gateway.Storage;
 internal sealed class InProcessCounterStore : ICounterStore
 {
     private readonly TimeProvider _time;
-    private readonly IUsageStore? _durable;
+    // Set at most once, when a config first needs the database (UsageServices.OpenStore).
+    private volatile IUsageStore? _durable;
     private readonly ConcurrentDictionary<BucketKey, TokenBucket> _buckets = new();
     private readonly ConcurrentDictionary<QuotaKey, QuotaCounter> _quotas = new();
     private readonly Lock _flushGate = new();
@@ -45,6 +46,20 @@ internal sealed class InProcessCounterStore : ICounterStore
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(flush, TimeSpan.Zero, nameof(flushInterval));
         _sweepEveryTicks = Math.Max(1, (long)((sweepInterval ?? TimeSpan.FromMinutes(1)) / flush));
         _timer = time.CreateTimer(static s => ((InProcessCounterStore)s!).OnTick(), this, flush, flush);
+    }
+
+    /// <summary>
+    /// Gives a store opened after this one was made: counts from then on are written to it, and
+    /// quota counters first used from then on read their period's usage from it. Callers attach
+    /// it before any snapshot with usage plans serves, so no count is ever made without it.
+    /// </summary>
+    public void AttachDurable(IUsageStore durable)
+    {
+        ArgumentNullException.ThrowIfNull(durable);
+        if (Interlocked.CompareExchange(ref _durable, durable, null) is not null)
+        {
+            throw new InvalidOperationException("A usage store is attached already.");
+        }
     }
 
     /// <summary>Buckets in memory now.</summary>
@@ -189,7 +204,7 @@ internal sealed class InProcessCounterStore : ICounterStore
 
     private void Flush(bool rethrow)
     {
-        if (_durable is null)
+        if (_durable is not { } durable)
         {
             return;
         }
@@ -210,7 +225,7 @@ internal sealed class InProcessCounterStore : ICounterStore
             }
             try
             {
-                _durable.Add(batch);
+                durable.Add(batch);
                 LastFlushError = null;
             }
 #pragma warning disable CA1031 // The background loop must survive a failing disk; the counts are kept for the next flush.

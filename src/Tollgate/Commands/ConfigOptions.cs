@@ -68,9 +68,6 @@ internal sealed class ConfigOptions
         });
     }
 
-    public static ConfigLoad Load(string path, LoadOptions options)
-    {
-        var result = ConfigLoader.Load(path, options);
-        return new ConfigLoad(result.Config, result.Diagnostics, result.SourceFiles) { Fingerprint = result.Fingerprint };
-    }
+    /// <summary>The source that <c>serve</c> and <c>validate</c> read: the file and what it names.</summary>
+    public static FileConfigSource Source(string path, LoadOptions options) => new(path, options);
 }

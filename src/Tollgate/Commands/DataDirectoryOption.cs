@@ -11,6 +11,8 @@ namespace Tollgate.Commands;
 /// directory, a checkout owned by someone else), <c>serve</c> falls back to the user's state
 /// directory, <c>$XDG_STATE_HOME/tollgate/{config}</c> (default <c>~/.local/state</c>), one
 /// directory per config file; <c>usage</c> looks there when the first has no database.
+/// <c>serve</c> chooses only when a config first needs the database (it has usage plans or API
+/// keys): a config without them neither probes nor makes any of these directories.
 /// </summary>
 internal static class DataDirectoryOption
 {
@@ -19,7 +21,8 @@ internal static class DataDirectoryOption
     public static Option<DirectoryInfo?> Create() => new("--data-dir")
     {
         Description = "Where the usage database (tollgate.db) lives. Default: the directory 'data' beside the config file, "
-            + "or $XDG_STATE_HOME/tollgate/<config> (~/.local/state/tollgate/<config>) when that cannot be written.",
+            + "or $XDG_STATE_HOME/tollgate/<config> (~/.local/state/tollgate/<config>) when that cannot be written. "
+            + "Used only when the config has usage plans or API keys.",
     };
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Hosting;
+using Tollgate.Gateway.Storage;
 
 namespace Tollgate.Commands;
 
@@ -43,11 +44,13 @@ internal static class ServeCommand
             {
                 server = await GatewayServer.StartAsync(new GatewayServerOptions
                 {
-                    Source = () => ConfigOptions.Load(path, options),
+                    Source = ConfigOptions.Source(path, options),
                     Listen = result.GetValue(listen) ?? [],
                     MinimumLogLevel = result.GetValue(logLevel),
                     LogFormat = result.GetValue(logFormat),
-                    DataDirectory = DataDirectoryOption.Resolve(result, dataDir, path, forWriting: true),
+                    // Chosen when a config first needs the usage database: one without usage
+                    // plans or API keys (an export served from a read-only checkout) needs none.
+                    ChooseDataDirectory = () => DataDirectoryOption.Resolve(result, dataDir, path, forWriting: true),
                 }, cancellationToken);
             }
             catch (UsageDatabaseException e)

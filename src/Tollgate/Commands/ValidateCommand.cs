@@ -1,9 +1,5 @@
 using System.CommandLine;
-using Microsoft.Extensions.Logging.Abstractions;
 using Tollgate.Gateway.Config;
-using Tollgate.Gateway.Forwarding;
-using Tollgate.Gateway.Integrations.Lambda;
-using Tollgate.Gateway.Pipeline;
 
 namespace Tollgate.Commands;
 
@@ -21,16 +17,12 @@ internal static class ValidateCommand
             {
                 return 2;
             }
-            var load = ConfigOptions.Load(path, options);
+            // The pipeline a gateway runs at start and at every reload, over services of its
+            // own: reading, validation and compile-stage problems, all in one pass.
+            using var source = ConfigOptions.Source(path, options);
+            var load = source.Load();
             var diagnostics = new DiagnosticBag();
-            diagnostics.AddRange(load.Diagnostics);
-            if (load.Config is not null && !diagnostics.HasErrors)
-            {
-                // Compiling finds what only the compiler checks (mappings, templates, selection patterns).
-                using var forwarder = new HttpForwarder(TimeProvider.System, NullLogger<HttpForwarder>.Instance);
-                using var lambda = new LambdaClient(TimeProvider.System, NullLogger.Instance);
-                SnapshotCompiler.Compile(load.Config, new GatewayServices(TimeProvider.System, NullLoggerFactory.Instance, forwarder, lambda), diagnostics);
-            }
+            ConfigPipeline.Check(load, TimeProvider.System, diagnostics);
             foreach (var problem in diagnostics.Items)
             {
                 Console.WriteLine(problem);

@@ -75,11 +75,18 @@ public sealed class AdminListenerTests
         Assert.Equal("hello", await gateway.Client.GetStringAsync("/prod/hello"));
     }
 
+    /// <summary>With an API key in a usage plan: a config that needs the usage database (one without opens none).</summary>
+    private static GatewayConfig WithPlan(GatewayConfig config) => config with
+    {
+        ApiKeys = [new ApiKey { Name = "tenant-a", Value = "inline-secret-0123456789abcdef" }],
+        UsagePlans = [new UsagePlan { Name = "gold", ApiStages = [new UsagePlanApiStage { ApiId = "pets", Stage = "prod" }], ApiKeys = ["tenant-a"] }],
+    };
+
     [Fact]
     public async Task Readyz_UsageDatabaseGone_503NamingTheStore()
     {
         using var data = new TempDirectory();
-        var config = WithAdmin(Hello());
+        var config = WithAdmin(WithPlan(Hello()));
         await using var gateway = await RunningGateway.StartAsync(
             () => new Tollgate.Gateway.Config.ConfigLoad(config, [], []), o => o with { DataDirectory = data.Path });
         using var client = new HttpClient { BaseAddress = gateway.Server.AdminAddresses[0] };

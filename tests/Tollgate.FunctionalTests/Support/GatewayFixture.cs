@@ -37,9 +37,14 @@ public sealed class RunningGateway : IAsyncDisposable
         StartAsync(source, options => options with { Watch = watch, Time = time ?? TimeProvider.System });
 
     /// <summary>Starts with options of the test's own (data directory, clock, log level) over the defaults.</summary>
-    internal static async Task<RunningGateway> StartAsync(Func<ConfigLoad> source, Func<GatewayServerOptions, GatewayServerOptions> configure)
+    internal static Task<RunningGateway> StartAsync(Func<ConfigLoad> source, Func<GatewayServerOptions, GatewayServerOptions> configure) =>
+        StartAsync(new DelegateConfigSource(source), configure);
+
+    /// <summary>Starts on a source of the test's own (a file, one that changes under the reloader).</summary>
+    internal static async Task<RunningGateway> StartAsync(IConfigSource source, Func<GatewayServerOptions, GatewayServerOptions>? configure = null)
     {
         var logs = new CapturingLoggerProvider();
+        configure ??= static o => o;
         var server = await GatewayServer.StartAsync(configure(new GatewayServerOptions
         {
             Source = source,

@@ -229,7 +229,8 @@ public sealed class UsagePlanTests
         using var data = new TempDirectory();
         var current = Config(Api("plain", "prod", Resource("/ok", ("GET", Mock("{}")))));
         await using var gateway = await RunningGateway.StartAsync(() => new ConfigLoad(current, [], []), o => o with { DataDirectory = data.Path });
-        var store = gateway.Server.Services.Usage.Store!;
+        // No plans or keys yet: no database either.
+        Assert.Null(gateway.Server.Services.Usage.Store);
 
         var withPlans = Orders(backend.Url);
         var api = withPlans.Apis[0];
@@ -238,6 +239,8 @@ public sealed class UsagePlanTests
             Apis = [api with { Stages = [api.Stages[0] with { AccessLogSettings = new AccessLogSettings { DestinationArn = "stdout", Format = "$context.nope $context.requestId" } }] }],
         };
         Assert.Equal(ReloadOutcome.Failed, gateway.Server.Reloader.ReloadNow());
+        // Opened to read the plans' first days while compiling; nothing was written to it.
+        var store = gateway.Server.Services.Usage.Store!;
         var gold = withPlans.UsagePlans[0].Id;
         var silver = withPlans.UsagePlans[1].Id;
         Assert.Null(store.FindPlanStart(gold));
