@@ -175,8 +175,7 @@ internal sealed class HttpIntegration(
         {
             return target;
         }
-        var sb = new StringBuilder(target.OriginalString);
-        var hasQuery = target.OriginalString.Contains('?', StringComparison.Ordinal);
+        var query = new QueryBuilder();
         foreach (var (name, source) in settings.Mappings.QueryString)
         {
             if (overrides is not null && Contains(overrides, name))
@@ -185,19 +184,17 @@ internal sealed class HttpIntegration(
             }
             if (source.Resolve(context) is { } value)
             {
-                sb.Append(hasQuery ? '&' : '?').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
-                hasQuery = true;
+                query.Add(name, value);
             }
         }
         if (overrides is not null)
         {
             foreach (var (name, value) in overrides)
             {
-                sb.Append(hasQuery ? '&' : '?').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
-                hasQuery = true;
+                query.Add(name, value);
             }
         }
-        return UpstreamTarget.WithQuery(sb.ToString());
+        return query.ApplyTo(target.OriginalString);
     }
 
     private static bool Contains(List<KeyValuePair<string, string>> values, string name)

@@ -74,21 +74,14 @@ internal sealed class HttpProxyIntegration(
         {
             return target;
         }
-        var sb = new StringBuilder(target.OriginalString);
-        var hasQuery = target.OriginalString.Contains('?', StringComparison.Ordinal);
-        if (!string.IsNullOrEmpty(incoming))
-        {
-            sb.Append(hasQuery ? '&' : '?').Append(incoming.AsSpan(1));
-            hasQuery = true;
-        }
+        var query = new QueryBuilder().AddRaw(incoming);
         foreach (var (name, source) in mappings.QueryString)
         {
             if (source.Resolve(context) is { } value)
             {
-                sb.Append(hasQuery ? '&' : '?').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
-                hasQuery = true;
+                query.Add(name, value);
             }
         }
-        return UpstreamTarget.WithQuery(sb.ToString());
+        return query.ApplyTo(target.OriginalString);
     }
 }

@@ -65,16 +65,12 @@ internal sealed class HttpApiProxyIntegration(
 
     private string Query(string fromUri, string? incoming, RequestContext context)
     {
-        var combined = fromUri.Length > 1 ? fromUri[1..] : "";
-        if (!string.IsNullOrEmpty(incoming) && incoming.Length > 1)
-        {
-            combined = combined.Length == 0 ? incoming[1..] : combined + "&" + incoming[1..];
-        }
+        var query = new QueryBuilder().AddRaw(fromUri).AddRaw(incoming);
         if (mappings.QueryString.Length == 0)
         {
-            return combined.Length == 0 ? "" : "?" + combined;
+            return query.ToString();
         }
-        var pairs = new List<string>(combined.Split('&', StringSplitOptions.RemoveEmptyEntries));
+        query.Split();
         foreach (var mapping in mappings.QueryString)
         {
             var value = mapping.Operation == MappingOperation.Remove ? "" : mapping.Value.Resolve(context);
@@ -84,21 +80,14 @@ internal sealed class HttpApiProxyIntegration(
             }
             if (mapping.Operation != MappingOperation.Append)
             {
-                pairs.RemoveAll(p => QueryName(p) == mapping.Name);
+                query.Remove(mapping.Name);
             }
             if (mapping.Operation != MappingOperation.Remove)
             {
-                pairs.Add(Uri.EscapeDataString(mapping.Name) + "=" + Uri.EscapeDataString(value));
+                query.Add(mapping.Name, value);
             }
         }
-        return pairs.Count == 0 ? "" : "?" + string.Join('&', pairs);
-    }
-
-    private static string QueryName(string pair)
-    {
-        var equals = pair.IndexOf('=', StringComparison.Ordinal);
-        var name = equals < 0 ? pair : pair[..equals];
-        return Uri.UnescapeDataString(name.Replace('+', ' '));
+        return query.ToString();
     }
 
     public void OnRequest(RequestContext context, UpstreamRequest request)
