@@ -5,6 +5,7 @@ using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Responses;
+using Tollgate.Gateway.Upstreams;
 
 namespace Tollgate.Gateway.Integrations;
 
@@ -18,7 +19,7 @@ internal sealed class HttpProxyIntegration(
     string? httpMethod,
     ParameterMappings mappings,
     TimeSpan timeout,
-    bool insecureSkipVerification,
+    ITargetGroup targets,
     long maxRequestBodyBytes,
     ImmutableArray<string> upgradeProtocols,
     HttpForwarder forwarder,
@@ -52,8 +53,20 @@ internal sealed class HttpProxyIntegration(
             }
         }
         var method = httpMethod is null or "ANY" ? context.HttpMethod : httpMethod;
-        return forwarder.ForwardAsync(context, new ForwardRequest(method, target, overrides, timeout, insecureSkipVerification, maxRequestBodyBytes, upgradeProtocols, RestHeaderRules: true));
+        if (targets.Pick(target) is not { } destination)
+        {
+            return ValueTask.FromResult(ForwarderErrors.Apply(context, new ForwardResult(ForwarderError.NoAvailableDestination), target, timeout, logger));
+        }
+        var request = new ForwardRequest(method, destination, overrides, timeout, maxRequestBodyBytes, upgradeProtocols,
+            ForwarderErrors.ForwardedFor(context), RestHeaderRules: true, ApiId: context.Stage?.Api.Id);
+        var forwarding = forwarder.ForwardAsync(context.Http, request);
+        return forwarding.IsCompletedSuccessfully
+            ? ValueTask.FromResult(ForwarderErrors.Apply(context, forwarding.Result, destination.Address, timeout, logger))
+            : AnswerAsync(context, forwarding, destination.Address);
     }
+
+    private async ValueTask<GatewayError?> AnswerAsync(RequestContext context, ValueTask<ForwardResult> forwarding, Uri target) =>
+        ForwarderErrors.Apply(context, await forwarding, target, timeout, logger);
 
     /// <summary>
     /// API Gateway's answer to a request whose integration request would set a header it does not
