@@ -52,6 +52,8 @@ internal sealed class HttpApiProxyIntegration(
             : AnswerAsync(context, forwarding, destination.Address);
     }
 
+    // Pooled: the forwarding of nearly every request completes asynchronously.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<GatewayError?> AnswerAsync(RequestContext context, ValueTask<ForwardResult> forwarding, Uri target) =>
         ForwarderErrors.Apply(context, await forwarding, target, timeout, logger);
 
