@@ -129,9 +129,9 @@ internal sealed partial class HttpForwarder : IDisposable
             {
                 // The backend went quiet mid-body. The head is gone already: the client must see
                 // the answer cut short, not a clean end, and the connection to the backend is
-                // closed with the response (its body was not read to the end).
+                // closed with the response (its body was not read to the end). The caller aborts
+                // the client's connection once it has recorded why (ForwarderError.ResponseBodyIdle).
                 Interlocked.Increment(ref _bodyIdleTimeouts);
-                http.Abort();
                 return done with { Error = ForwarderError.ResponseBodyIdle, Detail = "Endpoint response body timed out" };
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)

@@ -73,8 +73,13 @@ internal static class ForwarderErrors
                 logger.LogWarning("{RequestId}{Where} integration response body: nothing received for {Timeout} ms, exchange aborted: {Target}.",
                     context.RequestId, where, timeout.TotalMilliseconds, target);
                 // Before anything was sent the client gets the timeout's answer; after, the
-                // forwarder has cut the response off already.
-                return result.Error == ForwarderError.ResponseBodyTimedOut ? GatewayError.Of(GatewayResponseType.INTEGRATION_TIMEOUT) : null;
+                // response is cut off (recorded first, so the record is there when the client sees it).
+                if (result.Error == ForwarderError.ResponseBodyTimedOut)
+                {
+                    return GatewayError.Of(GatewayResponseType.INTEGRATION_TIMEOUT);
+                }
+                context.Http.Abort();
+                return null;
             case ForwarderError.ResponseBodyTooLarge:
             case ForwarderError.ResponseBodyFailed:
                 context.IntegrationError = result.Detail;

@@ -47,7 +47,11 @@ internal enum ForwarderError
     /// <summary>The body to be read whole could not be read; nothing was sent to the client.</summary>
     ResponseBodyFailed,
 
-    /// <summary>The backend went quiet in its body after the head was passed on; the client's response was cut off.</summary>
+    /// <summary>
+    /// The backend went quiet in its body after the head was passed on: the client's response must
+    /// be cut off, not ended cleanly. The caller aborts it (<see cref="Microsoft.AspNetCore.Http.HttpContext.Abort"/>)
+    /// once it has recorded why, so that the record is there before the client sees the cut.
+    /// </summary>
     ResponseBodyIdle,
 
     /// <summary>The body stopped (either side failed) after the head was passed on; the client's response was cut off.</summary>
