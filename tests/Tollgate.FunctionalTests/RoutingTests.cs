@@ -157,6 +157,18 @@ public sealed class RoutingTests
     }
 
     [Fact]
+    public async Task StageVariable_UndefinedInThePath_RendersEmpty_AsApiGatewayDoes()
+    {
+        await using var backend = await TestBackend.StartAsync();
+        var api = Api("shop", "live", Resource("/x", ("GET", Proxy(backend.Url + "/v${stageVariables.version}/x?tier=${stageVariables.tier}"))));
+        await using var gateway = await RunningGateway.StartAsync(Config(api));
+        using var response = await gateway.Client.GetAsync("/live/x");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var echo = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("/v/x?tier=", echo.RootElement.GetProperty("rawTarget").GetString());
+    }
+
+    [Fact]
     public async Task StageVariable_Missing_Answers500ConfigurationErrorAndLogsWhy()
     {
         var api = Api("shop", "live", Resource("/x", ("GET", Proxy("${stageVariables.backend}/x"))));

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Pipeline;
 
 namespace Tollgate.Gateway.Config;
 
@@ -123,12 +124,12 @@ internal static partial class ConfigValidator
         var uri = integration.Uri;
 
         // ${stageVariables.name}: only the syntax is checked; the value comes with the stage.
-        var withoutStageVariables = StageVariableReference().Replace(uri, "stagevariable");
-        if (withoutStageVariables.Contains("${", StringComparison.Ordinal))
+        if (StageVariableTemplate.Parse(uri, out var syntax) is not { } template)
         {
-            diagnostics.Error(where, $"integration uri '{uri}': a placeholder starting '${{' must be '${{stageVariables.name}}' with a name of letters, digits and '_'.");
+            diagnostics.Error(where, $"integration uri '{uri}': {syntax}.");
             return;
         }
+        var withoutStageVariables = StandIns(template);
 
         foreach (Match placeholder in PathPlaceholder().Matches(withoutStageVariables))
         {
@@ -165,8 +166,16 @@ internal static partial class ConfigValidator
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]
     private static partial Regex VariableName();
 
-    [GeneratedRegex(@"\$\{stageVariables\.[A-Za-z0-9_]+\}")]
-    private static partial Regex StageVariableReference();
+    /// <summary>The text with each stage variable replaced by a stand-in, for the checks of its shape.</summary>
+    private static string StandIns(StageVariableTemplate template)
+    {
+        var sb = new System.Text.StringBuilder(template.Text.Length);
+        foreach (var segment in template.Segments)
+        {
+            sb.Append(segment.IsVariable ? "stagevariable" : segment.Text);
+        }
+        return sb.ToString();
+    }
 
     [GeneratedRegex(@"\{([^{}]*)\}")]
     private static partial Regex PathPlaceholder();

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using Microsoft.AspNetCore.Http.Features;
-using Tollgate.Gateway.Pipeline;
+using Microsoft.AspNetCore.Http;
 
 namespace Tollgate.Gateway.Forwarding;
 
@@ -15,11 +15,10 @@ internal sealed partial class HttpForwarder
     /// (<c>Upgrade</c>, <c>Connection</c> and the fields it names, <c>HTTP2-Settings</c>), and the
     /// request goes as a plain one.
     /// </summary>
-    internal static UpstreamRequest CreateRequest(RequestContext context, ForwardRequest request, bool isUpgrade)
+    internal static UpstreamRequest CreateRequest(HttpContext http, ForwardRequest request, bool isUpgrade)
     {
-        var http = context.Http;
         var inbound = http.Request;
-        var upstream = new UpstreamRequest(request.Method, request.Target);
+        var upstream = new UpstreamRequest(request.Method, request.Destination.Address);
 
         // An upgradable request has no body (Kestrel refuses one with a payload); what follows its
         // head is the upgraded connection's, and is never read as a body, tunnelled or not.
@@ -65,16 +64,16 @@ internal sealed partial class HttpForwarder
             upstream.Upgrade = inbound.Headers.Upgrade.ToString();
         }
 
-        if (ForwardedFor(context) is { } forwardedFor)
+        if (request.ForwardedFor is { } forwardedFor)
         {
             upstream.Add("X-Forwarded-For", forwardedFor);
         }
         upstream.Add("X-Forwarded-Proto", inbound.Scheme);
-        upstream.Add("X-Forwarded-Port", ForwardedPort(context));
-        if (request.RestHeaderRules && context.Stage is { } stage)
+        upstream.Add("X-Forwarded-Port", ForwardedPort(http));
+        if (request.ApiId is { } apiId)
         {
             // What API Gateway adds to HTTP_PROXY requests (recorded from AWS); a client's own is dropped by the table.
-            upstream.Add(ApiIdHeader, stage.Api.Id);
+            upstream.Add(ApiIdHeader, apiId);
         }
 
         if (request.HeaderOverrides is { } overrides)
@@ -88,7 +87,7 @@ internal sealed partial class HttpForwarder
                 upstream.Set(name, value);
             }
         }
-        request.Transform?.OnRequest(context, upstream);
+        request.Transform?.OnRequest(request.State, upstream);
         return upstream;
     }
 
@@ -128,23 +127,8 @@ internal sealed partial class HttpForwarder
         return message;
     }
 
-    /// <summary>
-    /// The <c>X-Forwarded-For</c> the gateway passes on: the client's list with the client's own
-    /// address appended; null when the address is unknown. Proxied requests and Lambda proxy
-    /// events carry the same value.
-    /// </summary>
-    internal static string? ForwardedFor(RequestContext context)
-    {
-        if (context.SourceIp is not { Length: > 0 } remote)
-        {
-            return null;
-        }
-        var sent = context.Http.Request.Headers["X-Forwarded-For"].ToString();
-        return sent.Length == 0 ? remote : sent + ", " + remote;
-    }
-
     /// <summary>The <c>X-Forwarded-Port</c> the gateway passes on: the port the request came in on.</summary>
-    internal static string ForwardedPort(RequestContext context) => PortText(context.Http.Connection.LocalPort);
+    internal static string ForwardedPort(HttpContext http) => PortText(http.Connection.LocalPort);
 
     /// <summary>The header naming the API to an HTTP or HTTP_PROXY endpoint.</summary>
     internal const string ApiIdHeader = "x-amzn-apigateway-api-id";

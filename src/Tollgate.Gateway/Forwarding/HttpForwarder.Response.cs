@@ -2,9 +2,7 @@ using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
-using Tollgate.Gateway.Model;
-using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Responses;
+using Tollgate.Gateway.Upstreams;
 
 namespace Tollgate.Gateway.Forwarding;
 
@@ -12,9 +10,9 @@ namespace Tollgate.Gateway.Forwarding;
 internal sealed partial class HttpForwarder
 {
     /// <summary>The response for a transform that reads the body: read whole (bounded), transformed, then sent.</summary>
-    private async ValueTask<GatewayError?> ForwardBufferedAsync(RequestContext context, UpstreamResponse response, IForwardTransform transform, ExchangeCancellation.Lease cancel, Uri target)
+    private async ValueTask<ForwardResult> ForwardBufferedAsync(HttpContext http, UpstreamResponse response, IForwardTransform transform, object? state, ExchangeCancellation.Lease cancel, long latency)
     {
-        var http = context.Http;
+        var head = new ForwardResult(ForwarderError.None, response.StatusCode, latency);
         byte[] body;
         try
         {
@@ -28,7 +26,8 @@ internal sealed partial class HttpForwarder
                 {
                     if (buffer.Length + read > IForwardTransform.MaxBufferedBodyBytes)
                     {
-                        throw new InvalidDataException($"the integration response is larger than {IForwardTransform.MaxBufferedBodyBytes} bytes");
+                        http.Response.Clear();
+                        return head with { Error = ForwarderError.ResponseBodyTooLarge, Detail = $"the integration response is larger than {IForwardTransform.MaxBufferedBodyBytes} bytes" };
                     }
                     buffer.Write(chunk, 0, read);
                 }
@@ -42,29 +41,27 @@ internal sealed partial class HttpForwarder
         catch (OperationCanceledException) when (cancel.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
         {
             // Nothing has been sent yet: the client gets the timeout's own answer.
-            BodyIdle(context, target, cancel.Timeout);
+            Interlocked.Increment(ref _bodyIdleTimeouts);
             http.Response.Clear();
-            return GatewayError.Of(GatewayResponseType.INTEGRATION_TIMEOUT);
+            return head with { Error = ForwarderError.ResponseBodyTimedOut, Detail = "Endpoint response body timed out" };
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException or InvalidDataException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)
         {
-            _logger.LogWarning("{RequestId} integration response body could not be read: {Message}", context.RequestId, e.Message);
-            context.IntegrationError = e.Message;
             http.Response.Clear();
-            return GatewayError.Of(GatewayResponseType.INTEGRATION_FAILURE);
+            return head with { Error = ForwarderError.ResponseBodyFailed, Detail = e.Message };
         }
-        transform.OnResponse(context, response, http.Response, body);
+        transform.OnResponse(state, response, latency, http.Response, body);
         http.Response.Headers.Remove("Transfer-Encoding");
         if (http.Response.StatusCode is 204 or 304)
         {
-            return null;
+            return head;
         }
         http.Response.ContentLength = body.Length;
         if (!HttpMethods.IsHead(http.Request.Method))
         {
             await http.Response.Body.WriteAsync(body, http.RequestAborted);
         }
-        return null;
+        return head;
     }
 
     /// <summary>

@@ -1,49 +1,47 @@
-using System.Buffers;
 using System.Collections.Immutable;
-using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
-using Tollgate.Gateway.Model;
-using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Responses;
+using Tollgate.Gateway.Upstreams;
 
 namespace Tollgate.Gateway.Forwarding;
 
 /// <summary>
-/// What to send upstream: the target and what the integration changes on the way.
+/// What to send upstream: the destination, and what the integration changes on the way.
 /// <paramref name="RestHeaderRules"/>: headers follow REST APIs' table for HTTP_PROXY
 /// (<see cref="HeaderRules.ClientRequest"/>, <see cref="HeaderRules.IntegrationResponse"/>);
-/// otherwise (HTTP APIs) only hop-by-hop fields stay behind.
+/// otherwise (HTTP APIs) only hop-by-hop fields stay behind. <paramref name="ForwardedFor"/> is
+/// the <c>X-Forwarded-For</c> to send (null: none); <paramref name="ApiId"/>, when set, goes as
+/// <see cref="HttpForwarder.ApiIdHeader"/>. <paramref name="State"/> is handed to
+/// <paramref name="Transform"/> as it is (the caller's per-request state).
 /// </summary>
 internal readonly record struct ForwardRequest(
     string Method,
-    Uri Target,
+    Destination Destination,
     List<KeyValuePair<string, string>>? HeaderOverrides,
     TimeSpan Timeout,
-    bool InsecureSkipVerification,
     long MaxRequestBodyBytes,
     ImmutableArray<string> UpgradeProtocols,
+    string? ForwardedFor,
     IForwardTransform? Transform = null,
-    bool RestHeaderRules = false);
+    object? State = null,
+    bool RestHeaderRules = false,
+    string? ApiId = null);
 
 /// <summary>
-/// Proxies one request to an HTTP backend: bodies are streamed both ways and never buffered,
+/// Proxies one request to a destination: bodies are streamed both ways and never buffered,
 /// hop-by-hop headers stay behind, <c>X-Forwarded-*</c> are added, upgrades to the configured
 /// protocols (WebSocket by default) are tunnelled, a backend may not go quiet for longer than the
-/// integration timeout at any point, and a client that hangs up cancels the upstream call. Plain
-/// <c>http://</c> backends are reached with the gateway's own HTTP/1.1 client
-/// (<see cref="Http1.Http1Pool"/>), which writes and reads header lines without the message
-/// objects of a general-purpose client; <c>https://</c> backends go through
-/// <see cref="SocketsHttpHandler"/>, which negotiates HTTP/2 by ALPN when the backend offers it.
+/// timeout at any point, and a client that hangs up cancels the upstream call. The destination
+/// brings its client (<see cref="OutboundClients"/>); the forwarder knows HTTP and connections,
+/// not API Gateway: it answers a <see cref="ForwarderError"/>, which the caller maps to its own
+/// responses.
 /// </summary>
 internal sealed partial class HttpForwarder : IDisposable
 {
     private const int CopyBufferSize = 64 * 1024;
 
-    private readonly HttpMessageInvoker _client;
-    private readonly HttpMessageInvoker _insecureClient;
-    private readonly Http1.Http1Pool _http1;
+    private readonly OutboundClients _clients;
     private readonly BackendLimiter _backends;
     private readonly ExchangeCancellation _cancellation;
     private readonly TimeProvider _time;
@@ -54,57 +52,33 @@ internal sealed partial class HttpForwarder : IDisposable
         _time = time;
         _logger = logger;
         _backends = new BackendLimiter(maxConcurrentRequestsPerBackend);
-        _client = new HttpMessageInvoker(CreateHandler(insecure: false, maxConcurrentRequestsPerBackend), disposeHandler: true);
-        _insecureClient = new HttpMessageInvoker(CreateHandler(insecure: true, maxConcurrentRequestsPerBackend), disposeHandler: true);
-        _http1 = new Http1.Http1Pool(time);
+        _clients = new OutboundClients(time, maxConcurrentRequestsPerBackend);
         _cancellation = new ExchangeCancellation(time);
     }
 
-    private static SocketsHttpHandler CreateHandler(bool insecure, int maxConnectionsPerServer)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = maxConnectionsPerServer,
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            EnableMultipleHttp2Connections = true,
-            PooledConnectionIdleTimeout = Http1.Http1Pool.IdleTimeout,
-            PooledConnectionLifetime = Http1.Http1Pool.Lifetime,
-            ConnectTimeout = Http1.Http1Pool.ConnectTimeout,
-            // The gateway decides what tracing headers go upstream, not the handler. Null (rather
-            // than a propagator that writes nothing) also leaves out the handler's per-request
-            // Activity and its tags, which cost more than the rest of the request set-up.
-            ActivityHeadersPropagator = null,
-        };
-        if (insecure)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-        }
-        return handler;
-    }
-
-
-    /// <summary>A pooled cancellation for one exchange: <paramref name="timeout"/>, or the client hanging up.</summary>
-    public ExchangeCancellation.Lease Cancellation(TimeSpan timeout, CancellationToken aborted) => _cancellation.Rent(timeout, aborted);
+    /// <summary>The clients destinations are reached with.</summary>
+    public OutboundClients Clients => _clients;
 
     /// <summary>The plain-HTTP connection pool (for tests and diagnostics).</summary>
-    internal Http1.Http1Pool Http1Pool => _http1;
+    internal Http1.Http1Pool Http1Pool => _clients.Http1Pool;
 
     /// <summary>The cap on requests in flight per backend (for tests and diagnostics).</summary>
     internal BackendLimiter Backends => _backends;
 
-    public async ValueTask<GatewayError?> ForwardAsync(RequestContext context, ForwardRequest request)
+    /// <summary>
+    /// Proxies the client's request in <paramref name="http"/> to the destination and its answer
+    /// back. On <see cref="ForwarderError.None"/> the answer has been written (or tunnelled); on an
+    /// error before the head was passed on, nothing has been, and the caller answers.
+    /// </summary>
+    public async ValueTask<ForwardResult> ForwardAsync(HttpContext http, ForwardRequest request)
     {
-        var http = context.Http;
         var upgrade = http.Features.Get<IHttpUpgradeFeature>();
         var isUpgrade = upgrade is { IsUpgradableRequest: true } && IsAllowedUpgrade(http.Request.Headers.Upgrade, request.UpgradeProtocols);
 
-        var upstream = CreateRequest(context, request, isUpgrade);
-        if (Refuse(context, upstream) is { } refused)
+        var upstream = CreateRequest(http, request, isUpgrade);
+        if (upstream.Problem() is { } problem)
         {
-            return refused;
+            return new ForwardResult(ForwarderError.RequestInvalid, Detail: problem);
         }
         using var cancel = Cancellation(request.Timeout, http.RequestAborted);
         var started = _time.GetTimestamp();
@@ -112,73 +86,40 @@ internal sealed partial class HttpForwarder : IDisposable
         UpstreamResponse response;
         try
         {
-            response = await SendAsync(upstream, request.InsecureSkipVerification, cancel.Token);
+            response = await SendAsync(request.Destination, upstream, cancel.Token);
         }
-        catch (Exception e) when (http.RequestAborted.IsCancellationRequested)
+        catch (Exception e)
         {
-            _logger.LogDebug(e, "{RequestId} client went away before the integration answered.", context.RequestId);
-            http.Abort();
-            return null;
-        }
-        catch (BackendBusyException e)
-        {
-            return Busy(context, e);
-        }
-        catch (Exception e) when (Find<RequestBodyTooLargeException>(e) is { } tooLarge)
-        {
-            context.IntegrationError = "request body too large";
-            return GatewayError.Of(GatewayResponseType.REQUEST_TOO_LARGE, $"HTTP content length exceeded {tooLarge.Limit} bytes");
-        }
-        catch (Exception e) when (Find<Microsoft.AspNetCore.Http.BadHttpRequestException>(e) is { } bad)
-        {
-            // The client's own body was malformed (a bad chunk size, a bare LF, an overflowing
-            // length): the client's fault, answered 400, not a failure of the endpoint.
-            context.IntegrationError = bad.Message;
-            _logger.LogDebug("{RequestId} malformed request body: {Message}", context.RequestId, bad.Message);
-            return GatewayError.Of(GatewayResponseType.DEFAULT_4XX);
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            context.IntegrationError = "Endpoint request timed out";
-            context.IntegrationLatencyMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
-            _logger.LogWarning("{RequestId} integration timed out after {Timeout} ms: {Target}.",
-                context.RequestId, request.Timeout.TotalMilliseconds, request.Target);
-            return GatewayError.Of(GatewayResponseType.INTEGRATION_TIMEOUT);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            context.IntegrationError = e.Message;
-            _logger.LogWarning("{RequestId} integration failed: {Target}: {Message}", context.RequestId, request.Target, e.Message);
-            return GatewayError.Of(GatewayResponseType.INTEGRATION_FAILURE);
+            return Failure(e, cancel, http.RequestAborted, started);
         }
 
         using (response)
         {
             var status = response.StatusCode;
-            context.IntegrationStatus = status;
-            context.IntegrationLatencyMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
-            // The integration timeout covers the wait for the response head, then each wait for
-            // body bytes (cancel.ReadAsync); a tunnel is bounded by neither.
+            var latency = (long)_time.GetElapsedTime(started).TotalMilliseconds;
+            // The timeout covers the wait for the response head, then each wait for body bytes
+            // (cancel.ReadAsync); a tunnel is bounded by neither.
             cancel.StopTimeout();
             CopyResponseHead(response, http.Response, request.RestHeaderRules);
             if (request.Transform is { } transform && status != StatusCodes.Status101SwitchingProtocols)
             {
                 if (transform.NeedsResponseBody(status))
                 {
-                    return await ForwardBufferedAsync(context, response, transform, cancel, request.Target);
+                    return await ForwardBufferedAsync(http, response, transform, request.State, cancel, latency);
                 }
-                transform.OnResponse(context, response, http.Response, null);
+                transform.OnResponse(request.State, response, latency, http.Response, null);
             }
+            var done = new ForwardResult(ForwarderError.None, status, latency);
 
             if (status == StatusCodes.Status101SwitchingProtocols && isUpgrade)
             {
-                await TunnelAsync(upgrade!, response, context.RequestId, http.RequestAborted);
-                return null;
+                await TunnelAsync(upgrade!, response, http.TraceIdentifier, http.RequestAborted);
+                return done;
             }
             if (HttpMethods.IsHead(http.Request.Method) || http.Response.StatusCode is 204 or 304)
             {
                 // No body to send (a response mapping may have made a 200 into a 204).
-                return null;
+                return done;
             }
             try
             {
@@ -188,53 +129,81 @@ internal sealed partial class HttpForwarder : IDisposable
             {
                 // The backend went quiet mid-body. The head is gone already: the client must see
                 // the answer cut short, not a clean end, and the connection to the backend is
-                // closed with the response (its body was not read to the end).
-                BodyIdle(context, request.Target, cancel.Timeout);
-                http.Abort();
+                // closed with the response (its body was not read to the end). The caller aborts
+                // the client's connection once it has recorded why (ForwarderError.ResponseBodyIdle).
+                Interlocked.Increment(ref _bodyIdleTimeouts);
+                return done with { Error = ForwarderError.ResponseBodyIdle, Detail = "Endpoint response body timed out" };
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)
             {
                 // The head is gone already: all that is left is to end the exchange abruptly.
-                _logger.LogDebug(e, "{RequestId} response body copy ended early.", context.RequestId);
+                _logger.LogDebug(e, "{Target}: response body copy ended early.", request.Destination.Address);
                 http.Abort();
+                return done with { Error = ForwarderError.ResponseCut, Detail = e.Message };
             }
+            return done;
         }
-        return null;
     }
 
+    /// <summary>A pooled cancellation for one exchange: <paramref name="timeout"/>, or the client hanging up.</summary>
+    public ExchangeCancellation.Lease Cancellation(TimeSpan timeout, CancellationToken aborted) => _cancellation.Rent(timeout, aborted);
+
     /// <summary>
-    /// The failure for a request that cannot be sent as built (<see cref="UpstreamRequest.Problem"/>:
-    /// a mapped header value with CR, LF or NUL), or null. API Gateway answers such a request 500
-    /// <c>Internal server error</c>, its failure to build the integration request; nothing is sent,
-    /// and the value is not logged.
+    /// What an exception from sending, or from reading a response head or body before anything
+    /// was passed on, means: the one classification for <see cref="ForwardAsync"/> and for callers
+    /// that send with <see cref="SendAsync"/> themselves. <paramref name="started"/> is the
+    /// timestamp the exchange started at (for the latency of a timeout).
     /// </summary>
-    public GatewayError? Refuse(RequestContext context, UpstreamRequest upstream)
+    public ForwardResult Failure(Exception e, ExchangeCancellation.Lease cancel, CancellationToken aborted, long started)
     {
-        if (upstream.Problem() is not { } problem)
+        if (aborted.IsCancellationRequested)
         {
-            return null;
+            return ForwardResult.Canceled;
         }
-        context.IntegrationError = problem;
-        _logger.LogWarning("{RequestId} integration request not sent: {Problem}.", context.RequestId, problem);
-        return GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR);
+        switch (e)
+        {
+            case BackendBusyException busy:
+                ReportBusy(busy);
+                return new ForwardResult(ForwarderError.BackendBusy, Detail: busy.Message);
+            case OperationCanceledException when cancel.IsCancellationRequested:
+                return new ForwardResult(ForwarderError.RequestTimedOut, LatencyMs: (long)_time.GetElapsedTime(started).TotalMilliseconds, Detail: "Endpoint request timed out");
+        }
+        if (Find<RequestBodyTooLargeException>(e) is { } tooLarge)
+        {
+            return new ForwardResult(ForwarderError.RequestBodyTooLarge, Detail: $"HTTP content length exceeded {tooLarge.Limit} bytes");
+        }
+        if (Find<BadHttpRequestException>(e) is { } bad)
+        {
+            return new ForwardResult(ForwarderError.RequestBodyInvalid, Detail: bad.Message);
+        }
+        if (e is HttpRequestException or IOException)
+        {
+            var connect = e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
+                || Find<System.Net.Sockets.SocketException>(e) is { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused or System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.HostUnreachable or System.Net.Sockets.SocketError.NetworkUnreachable };
+            return new ForwardResult(connect ? ForwarderError.ConnectFailed : ForwarderError.RequestFailed, Detail: e.Message);
+        }
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+        return default;
     }
 
     /// <summary>
-    /// Sends a request built by an integration (HTTP with mapping templates) on the same pooled
-    /// connections; <paramref name="cancellationToken"/> bounds the wait for the answer's head.
+    /// Sends a request built by the caller (an integration with mapping templates, or
+    /// <see cref="ForwardAsync"/>) to <paramref name="destination"/>, whose
+    /// <see cref="Destination.Address"/> is the request's target; <paramref name="cancellationToken"/>
+    /// bounds the wait for the answer's head.
     /// </summary>
     /// <remarks>
     /// The request takes one of its backend's slots (<see cref="BackendLimiter"/>) and the
     /// response holds it until disposed; a backend at its cap fails the call at once with
-    /// <see cref="BackendBusyException"/>, which <see cref="Busy"/> answers.
+    /// <see cref="BackendBusyException"/> (<see cref="Failure"/>: <see cref="ForwarderError.BackendBusy"/>).
     /// </remarks>
-    public ValueTask<UpstreamResponse> SendAsync(UpstreamRequest request, bool insecureSkipVerification, CancellationToken cancellationToken)
+    public ValueTask<UpstreamResponse> SendAsync(Destination destination, UpstreamRequest request, CancellationToken cancellationToken)
     {
         if (Observability.Tracing.StartClient(request.Method) is { } span)
         {
-            return SendTracedAsync(request, insecureSkipVerification, span, cancellationToken);
+            return SendTracedAsync(destination.Client, request, span, cancellationToken);
         }
-        return SendUntracedAsync(request, insecureSkipVerification, cancellationToken);
+        return SendUntracedAsync(destination.Client, request, cancellationToken);
     }
 
     /// <summary>
@@ -242,7 +211,7 @@ internal sealed partial class HttpForwarder : IDisposable
     /// and the trace headers (<c>traceparent</c>, <c>X-Amzn-Trace-Id</c>) naming it, in place of
     /// any the client sent.
     /// </summary>
-    private async ValueTask<UpstreamResponse> SendTracedAsync(UpstreamRequest request, bool insecureSkipVerification, System.Diagnostics.Activity span, CancellationToken cancellationToken)
+    private async ValueTask<UpstreamResponse> SendTracedAsync(IUpstreamClient client, UpstreamRequest request, System.Diagnostics.Activity span, CancellationToken cancellationToken)
     {
         if (span.IsAllDataRequested)
         {
@@ -254,7 +223,7 @@ internal sealed partial class HttpForwarder : IDisposable
         Observability.Tracing.Inject(span, request.Set);
         try
         {
-            var response = await SendUntracedAsync(request, insecureSkipVerification, cancellationToken);
+            var response = await SendUntracedAsync(client, request, cancellationToken);
             span.SetTag("http.response.status_code", Observability.Tracing.Boxed(response.StatusCode));
             Observability.Tracing.End(span, response.StatusCode >= 500 ? response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
             return response;
@@ -266,64 +235,32 @@ internal sealed partial class HttpForwarder : IDisposable
         }
     }
 
-    private ValueTask<UpstreamResponse> SendUntracedAsync(UpstreamRequest request, bool insecureSkipVerification, CancellationToken cancellationToken)
+    private ValueTask<UpstreamResponse> SendUntracedAsync(IUpstreamClient client, UpstreamRequest request, CancellationToken cancellationToken)
     {
         if (!_backends.TryEnter(request.Target, out var slot))
         {
             return ValueTask.FromException<UpstreamResponse>(new BackendBusyException(slot));
         }
-        return string.Equals(request.Target.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal)
-            ? _http1.SendAsync(request, slot, cancellationToken)
-            : SendWithHandlerAsync(request, insecureSkipVerification, slot, cancellationToken);
-    }
-
-    private async ValueTask<UpstreamResponse> SendWithHandlerAsync(UpstreamRequest request, bool insecureSkipVerification, BackendLimiter.Backend slot, CancellationToken cancellationToken)
-    {
-        var message = ToMessage(request);
-        try
-        {
-            var client = insecureSkipVerification ? _insecureClient : _client;
-            var response = new HandlerUpstreamResponse(await client.SendAsync(message, cancellationToken));
-            response.Hold(slot);
-            return response;
-        }
-        catch
-        {
-            message.Dispose();
-            slot.Exit();
-            throw;
-        }
+        return client.SendAsync(request, slot, cancellationToken);
     }
 
     /// <summary>
-    /// The answer to a request refused because its backend is at its cap: 503, like Envoy's
-    /// overflow and an ALB without capacity. Logged at most once a second per backend, with the
-    /// count refused since, so that an overload does not also flood the log.
+    /// Logs requests refused because their backend is at its cap: at most once a second per
+    /// backend, with the count refused since, so that an overload does not also flood the log.
     /// </summary>
-    internal GatewayError Busy(RequestContext context, BackendBusyException e)
+    private void ReportBusy(BackendBusyException e)
     {
-        context.IntegrationError = e.Message;
         if (e.Backend.TakeRefusedForReport(_time) is > 0 and var refused)
         {
             _logger.LogWarning("{Backend}: {Refused} request(s) refused with 503: {Limit} requests already in flight (server.maxConcurrentRequestsPerBackend).",
                 e.Backend.Name, refused, e.Backend.Limit);
         }
-        return GatewayError.Of(GatewayResponseType.DEFAULT_5XX, "Service Unavailable", StatusCodes.Status503ServiceUnavailable);
     }
 
-    /// <summary>Upstream bodies cut off because the backend sent nothing for the integration timeout (for tests and diagnostics).</summary>
+    /// <summary>Upstream bodies cut off because the backend sent nothing for the timeout (for tests and diagnostics).</summary>
     public long BodyIdleTimeouts => Interlocked.Read(ref _bodyIdleTimeouts);
 
     private long _bodyIdleTimeouts;
-
-    /// <summary>Counts and logs (one line, no stack) a backend that went quiet in the middle of its body.</summary>
-    private void BodyIdle(RequestContext context, Uri target, TimeSpan timeout)
-    {
-        Interlocked.Increment(ref _bodyIdleTimeouts);
-        context.IntegrationError = "Endpoint response body timed out";
-        _logger.LogWarning("{RequestId} integration response body: nothing received for {Timeout} ms, exchange aborted: {Target}.",
-            context.RequestId, timeout.TotalMilliseconds, target);
-    }
 
     private static T? Find<T>(Exception e) where T : Exception
     {
@@ -337,10 +274,5 @@ internal sealed partial class HttpForwarder : IDisposable
         return null;
     }
 
-    public void Dispose()
-    {
-        _client.Dispose();
-        _insecureClient.Dispose();
-        _http1.Dispose();
-    }
+    public void Dispose() => _clients.Dispose();
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Tollgate.Gateway.Pipeline;
 
 namespace Tollgate.Gateway.Forwarding;
 
@@ -14,10 +13,14 @@ internal interface IForwardTransform
     /// <summary>API Gateway's payload limit: 10 MB.</summary>
     const int MaxBufferedBodyBytes = 10 * 1024 * 1024;
 
-    void OnRequest(RequestContext context, UpstreamRequest request);
+    /// <summary>Called with the request built, before it is sent; <paramref name="state"/> is <see cref="ForwardRequest.State"/>.</summary>
+    void OnRequest(object? state, UpstreamRequest request);
 
     bool NeedsResponseBody(int statusCode);
 
-    /// <summary>Called after the backend's head has been copied to <paramref name="outbound"/> and before it is sent.</summary>
-    void OnResponse(RequestContext context, UpstreamResponse response, HttpResponse outbound, ReadOnlyMemory<byte>? body);
+    /// <summary>
+    /// Called after the backend's head has been copied to <paramref name="outbound"/> and before it
+    /// is sent; <paramref name="latencyMs"/> is the time the head took.
+    /// </summary>
+    void OnResponse(object? state, UpstreamResponse response, long latencyMs, HttpResponse outbound, ReadOnlyMemory<byte>? body);
 }

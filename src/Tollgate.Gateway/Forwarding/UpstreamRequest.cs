@@ -26,6 +26,14 @@ internal sealed class UpstreamRequest(string method, Uri target)
 
     public void Add(string name, string value) => Headers.Add(new(name, value));
 
+    /// <summary>The same request sent to another target (the destination a target group picked).</summary>
+    public UpstreamRequest WithTarget(Uri target)
+    {
+        var copy = new UpstreamRequest(Method, target) { Body = Body, ContentLength = ContentLength, Upgrade = Upgrade };
+        copy.Headers.AddRange(Headers);
+        return copy;
+    }
+
     /// <summary>
     /// Why the request cannot be sent as it is, or null: a field name that is not a token, or a
     /// value with CR, LF or NUL (typically a value mapped from the client's input, such as

@@ -1,41 +1,14 @@
 using System.Text;
-using Microsoft.Extensions.Logging;
-using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Paths;
-using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Forwarding;
 
 /// <summary>
 /// Why an upstream target could not be made: a configuration that does not give an http(s) URL
-/// (500, <c>API_CONFIGURATION_ERROR</c>, as AWS answers a bad endpoint), or a request whose values
-/// would put a dot-segment into the backend's path (400).
+/// (<paramref name="ByClient"/> false), or a request whose values would put a dot-segment into the
+/// backend's path (true). The integrations answer it (<c>Integrations.ForwarderErrors.Report</c>).
 /// </summary>
-internal sealed record TargetFailure(string Message, bool ByClient)
-{
-    private static readonly GatewayError BadRequest = GatewayError.Of(GatewayResponseType.DEFAULT_4XX);
-
-    public GatewayError Error => ByClient ? BadRequest : GatewayError.Of(GatewayResponseType.API_CONFIGURATION_ERROR);
-
-    /// <summary>
-    /// Records the failure on the request and logs it: a configuration error as an error, a
-    /// refused client path at debug level (it is the client's input, often an attack: no log flood).
-    /// </summary>
-    public GatewayError Report(RequestContext context, ILogger logger, string location, string uri)
-    {
-        context.IntegrationError = Message;
-        if (ByClient)
-        {
-            logger.LogDebug("{RequestId} {Location}: refused: {Problem}.", context.RequestId, location, Message);
-        }
-        else
-        {
-            logger.LogError("{RequestId} {Location}: integration uri {Uri}: {Problem}.", context.RequestId, location, uri, Message);
-        }
-        return Error;
-    }
-}
+internal sealed record TargetFailure(string Message, bool ByClient);
 
 /// <summary>
 /// Makes the URI a request is sent to from the text an integration composed. The request target

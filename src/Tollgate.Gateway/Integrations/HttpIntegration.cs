@@ -6,6 +6,7 @@ using Tollgate.Gateway.Integrations.Mapping;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Responses;
+using Tollgate.Gateway.Upstreams;
 
 namespace Tollgate.Gateway.Integrations;
 
@@ -15,7 +16,7 @@ internal sealed record HttpIntegrationSettings(
     string? HttpMethod,
     ParameterMappings Mappings,
     TimeSpan Timeout,
-    bool InsecureSkipVerification,
+    ITargetGroup Targets,
     long MaxResponseBytes,
     string ApiId);
 
@@ -52,51 +53,44 @@ internal sealed class HttpIntegration(
         {
             return HttpProxyIntegration.RefuseMapping(context, refusedHeader, logger);
         }
-        if (forwarder.Refuse(context, upstream) is { } refused)
+        if (upstream.Problem() is { } problem)
         {
-            return refused;
+            return ForwarderErrors.Apply(context, new ForwardResult(ForwarderError.RequestInvalid, Detail: problem), upstream.Target, settings.Timeout, logger);
+        }
+        if (settings.Targets.Pick(upstream.Target) is not { } destination)
+        {
+            return ForwarderErrors.Apply(context, new ForwardResult(ForwarderError.NoAvailableDestination), upstream.Target, settings.Timeout, logger, location);
+        }
+        if (destination.Address != upstream.Target)
+        {
+            upstream = upstream.WithTarget(destination.Address);
         }
         // The integration timeout covers the whole exchange here: the body is needed before answering.
         using var cancel = forwarder.Cancellation(settings.Timeout, context.Http.RequestAborted);
         var started = time.GetTimestamp();
+        ForwardResult failed;
         try
         {
-            using var response = await forwarder.SendAsync(upstream, settings.InsecureSkipVerification, cancel.Token);
+            using var response = await forwarder.SendAsync(destination, upstream, cancel.Token);
             context.IntegrationStatus = response.StatusCode;
             var body = await ReadBodyAsync(response, cancel.Token);
             context.IntegrationLatencyMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
             if (body is null)
             {
-                context.IntegrationError = $"the integration response is larger than {settings.MaxResponseBytes} bytes";
-                logger.LogWarning("{RequestId} {Location}: {Problem}.", context.RequestId, location, context.IntegrationError);
-                return GatewayError.Of(GatewayResponseType.INTEGRATION_FAILURE);
+                failed = new ForwardResult(ForwarderError.ResponseBodyTooLarge, Detail: $"the integration response is larger than {settings.MaxResponseBytes} bytes");
             }
-            var headers = new List<KeyValuePair<string, string>>(response.Headers);
-            var result = new IntegrationResult(response.StatusCode, body, response.Header("Content-Type"), headers);
-            return await responses.WriteAsync(context, result, ResponseMapping.StatusText(response.StatusCode));
+            else
+            {
+                var headers = new List<KeyValuePair<string, string>>(response.Headers);
+                var result = new IntegrationResult(response.StatusCode, body, response.Header("Content-Type"), headers);
+                return await responses.WriteAsync(context, result, ResponseMapping.StatusText(response.StatusCode));
+            }
         }
-        catch (OperationCanceledException) when (context.Http.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or BackendBusyException or HttpRequestException or IOException)
         {
-            context.Http.Abort();
-            return null;
+            failed = forwarder.Failure(e, cancel, context.Http.RequestAborted, started);
         }
-        catch (BackendBusyException e)
-        {
-            return forwarder.Busy(context, e);
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            context.IntegrationError = "Endpoint request timed out";
-            context.IntegrationLatencyMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
-            logger.LogWarning("{RequestId} {Location}: integration timed out after {Timeout} ms: {Target}.", context.RequestId, location, settings.Timeout.TotalMilliseconds, target);
-            return GatewayError.Of(GatewayResponseType.INTEGRATION_TIMEOUT);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            context.IntegrationError = e.Message;
-            logger.LogWarning("{RequestId} {Location}: integration failed: {Target}: {Message}", context.RequestId, location, target, e.Message);
-            return GatewayError.Of(GatewayResponseType.INTEGRATION_FAILURE);
-        }
+        return ForwarderErrors.Apply(context, failed, destination.Address, settings.Timeout, logger, location);
     }
 
     /// <summary>
@@ -175,8 +169,7 @@ internal sealed class HttpIntegration(
         {
             return target;
         }
-        var sb = new StringBuilder(target.OriginalString);
-        var hasQuery = target.OriginalString.Contains('?', StringComparison.Ordinal);
+        var query = new QueryBuilder();
         foreach (var (name, source) in settings.Mappings.QueryString)
         {
             if (overrides is not null && Contains(overrides, name))
@@ -185,19 +178,17 @@ internal sealed class HttpIntegration(
             }
             if (source.Resolve(context) is { } value)
             {
-                sb.Append(hasQuery ? '&' : '?').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
-                hasQuery = true;
+                query.Add(name, value);
             }
         }
         if (overrides is not null)
         {
             foreach (var (name, value) in overrides)
             {
-                sb.Append(hasQuery ? '&' : '?').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
-                hasQuery = true;
+                query.Add(name, value);
             }
         }
-        return UpstreamTarget.WithQuery(sb.ToString());
+        return query.ApplyTo(target.OriginalString);
     }
 
     private static bool Contains(List<KeyValuePair<string, string>> values, string name)

@@ -5,6 +5,7 @@ using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Responses;
+using Tollgate.Gateway.Upstreams;
 
 namespace Tollgate.Gateway.Integrations;
 
@@ -18,7 +19,7 @@ internal sealed class HttpProxyIntegration(
     string? httpMethod,
     ParameterMappings mappings,
     TimeSpan timeout,
-    bool insecureSkipVerification,
+    ITargetGroup targets,
     long maxRequestBodyBytes,
     ImmutableArray<string> upgradeProtocols,
     HttpForwarder forwarder,
@@ -52,8 +53,22 @@ internal sealed class HttpProxyIntegration(
             }
         }
         var method = httpMethod is null or "ANY" ? context.HttpMethod : httpMethod;
-        return forwarder.ForwardAsync(context, new ForwardRequest(method, target, overrides, timeout, insecureSkipVerification, maxRequestBodyBytes, upgradeProtocols, RestHeaderRules: true));
+        if (targets.Pick(target) is not { } destination)
+        {
+            return ValueTask.FromResult(ForwarderErrors.Apply(context, new ForwardResult(ForwarderError.NoAvailableDestination), target, timeout, logger));
+        }
+        var request = new ForwardRequest(method, destination, overrides, timeout, maxRequestBodyBytes, upgradeProtocols,
+            ForwarderErrors.ForwardedFor(context), RestHeaderRules: true, ApiId: context.Stage?.Api.Id);
+        var forwarding = forwarder.ForwardAsync(context.Http, request);
+        return forwarding.IsCompletedSuccessfully
+            ? ValueTask.FromResult(ForwarderErrors.Apply(context, forwarding.Result, destination.Address, timeout, logger))
+            : AnswerAsync(context, forwarding, destination.Address);
     }
+
+    // Pooled: the forwarding of nearly every request completes asynchronously.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<GatewayError?> AnswerAsync(RequestContext context, ValueTask<ForwardResult> forwarding, Uri target) =>
+        ForwarderErrors.Apply(context, await forwarding, target, timeout, logger);
 
     /// <summary>
     /// API Gateway's answer to a request whose integration request would set a header it does not
@@ -74,21 +89,14 @@ internal sealed class HttpProxyIntegration(
         {
             return target;
         }
-        var sb = new StringBuilder(target.OriginalString);
-        var hasQuery = target.OriginalString.Contains('?', StringComparison.Ordinal);
-        if (!string.IsNullOrEmpty(incoming))
-        {
-            sb.Append(hasQuery ? '&' : '?').Append(incoming.AsSpan(1));
-            hasQuery = true;
-        }
+        var query = new QueryBuilder().AddRaw(incoming);
         foreach (var (name, source) in mappings.QueryString)
         {
             if (source.Resolve(context) is { } value)
             {
-                sb.Append(hasQuery ? '&' : '?').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
-                hasQuery = true;
+                query.Add(name, value);
             }
         }
-        return UpstreamTarget.WithQuery(sb.ToString());
+        return query.ApplyTo(target.OriginalString);
     }
 }

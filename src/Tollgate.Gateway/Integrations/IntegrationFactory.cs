@@ -44,7 +44,7 @@ internal static class IntegrationFactory
                     integration.HttpMethod?.ToUpperInvariant(),
                     mappings,
                     TimeSpan.FromMilliseconds(integration.TimeoutInMillis),
-                    integration.InsecureSkipVerification,
+                    new Upstreams.SingleDestination(c.Services.Forwarder.Clients, integration.InsecureSkipVerification),
                     maxRequestBodyBytes,
                     c.Config.Server.UpgradeProtocols,
                     c.Services.Forwarder,
@@ -115,7 +115,7 @@ internal static class IntegrationFactory
             integration.HttpMethod?.ToUpperInvariant(),
             mappings,
             TimeSpan.FromMilliseconds(integration.TimeoutInMillis),
-            integration.InsecureSkipVerification,
+            new Upstreams.SingleDestination(c.Services.Forwarder.Clients, integration.InsecureSkipVerification),
             maxBodyBytes,
             c.Api.Id);
         return new HttpIntegration(

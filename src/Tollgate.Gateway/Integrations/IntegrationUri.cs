@@ -30,41 +30,41 @@ internal sealed class IntegrationUri
     {
         var parts = new List<Part>();
         var literal = new StringBuilder();
-        var i = 0;
-        while (i < uri.Length)
+        if (StageVariableTemplate.Parse(uri, out var syntax) is not { } template)
         {
-            if (uri[i] == '$' && i + 1 < uri.Length && uri[i + 1] == '{')
+            diagnostics.Error(location, $"integration uri '{uri}': {syntax}.");
+            return new IntegrationUri(uri, []);
+        }
+        foreach (var segment in template.Segments)
+        {
+            if (segment.IsVariable)
             {
-                var close = uri.IndexOf('}', i);
-                const string Prefix = "stageVariables.";
-                var name = close < 0 ? "" : uri[(i + 2)..close];
-                if (close < 0 || !name.StartsWith(Prefix, StringComparison.Ordinal) || name.Length == Prefix.Length)
-                {
-                    diagnostics.Error(location, $"integration uri '{uri}': '${{' must start ${{stageVariables.name}}.");
-                    return new IntegrationUri(uri, []);
-                }
                 Flush(parts, literal);
-                parts.Add(new Part(null, name[Prefix.Length..], null, null));
-                i = close + 1;
+                parts.Add(new Part(null, segment.Text, null, null));
                 continue;
             }
-            if (uri[i] == '{')
+            var text = segment.Text;
+            var i = 0;
+            while (i < text.Length)
             {
-                var close = uri.IndexOf('}', i);
-                if (close < 0)
+                if (text[i] == '{')
                 {
-                    diagnostics.Error(location, $"integration uri '{uri}': '{{' at {i} is not closed.");
-                    return new IntegrationUri(uri, []);
+                    var close = text.IndexOf('}', i);
+                    if (close < 0)
+                    {
+                        diagnostics.Error(location, $"integration uri '{uri}': '{{' is not closed.");
+                        return new IntegrationUri(uri, []);
+                    }
+                    var name = text[(i + 1)..close];
+                    Flush(parts, literal);
+                    pathMappings.TryGetValue(name, out var source);
+                    parts.Add(new Part(null, null, name, source));
+                    i = close + 1;
+                    continue;
                 }
-                var name = uri[(i + 1)..close];
-                Flush(parts, literal);
-                pathMappings.TryGetValue(name, out var source);
-                parts.Add(new Part(null, null, name, source));
-                i = close + 1;
-                continue;
+                literal.Append(text[i]);
+                i++;
             }
-            literal.Append(uri[i]);
-            i++;
         }
         Flush(parts, literal);
         if (HasLiteralDotSegment(parts))
@@ -116,6 +116,7 @@ internal sealed class IntegrationUri
     public Uri? Build(RequestContext context, List<KeyValuePair<string, string>>? pathOverrides, out TargetFailure? failure)
     {
         failure = null;
+        string? undefined = null;
         var sb = new StringBuilder(Text.Length + 64);
         foreach (var part in _parts)
         {
@@ -125,13 +126,16 @@ internal sealed class IntegrationUri
             }
             else if (part.StageVariable is { } variable)
             {
-                var value = context.GetStageVariable(variable);
-                if (value is null)
+                // StageVariableTemplate's rule: an undefined variable renders empty; the URI is then
+                // checked as any other, and a failure names the variable.
+                if (context.GetStageVariable(variable) is { } value)
                 {
-                    failure = new($"stage variable '{variable}' is not defined on stage '{context.Stage?.StageName}'", false);
-                    return null;
+                    sb.Append(value);
                 }
-                sb.Append(value);
+                else
+                {
+                    undefined ??= variable;
+                }
             }
             else if (part.PathName is { } name)
             {
@@ -150,7 +154,12 @@ internal sealed class IntegrationUri
                 sb.Append(value);
             }
         }
-        return UpstreamTarget.Create(sb.ToString(), out failure);
+        var target = UpstreamTarget.Create(sb.ToString(), out failure);
+        if (failure is not null && undefined is not null)
+        {
+            failure = failure with { Message = failure.Message + "; " + StageVariableTemplate.UndefinedNote(undefined, context.Stage?.StageName) };
+        }
+        return target;
     }
 
     private static string? Override(List<KeyValuePair<string, string>>? overrides, string name)

@@ -157,7 +157,7 @@ public sealed class HttpApiMappingsTests
         null,
         mappings,
         TimeSpan.FromSeconds(30),
-        false,
+        null!,
         1024,
         ServerSettings.DefaultUpgradeProtocols,
         null!,

@@ -1,4 +1,5 @@
 using Tollgate.Gateway.Forwarding;
+using Tollgate.Gateway.Integrations;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Paths;
 
@@ -115,7 +116,7 @@ public sealed class UpstreamTargetTests
     {
         Assert.Null(UpstreamTarget.Create(text, out var failure));
         Assert.True(failure!.ByClient);
-        Assert.Equal(GatewayResponseType.DEFAULT_4XX, failure.Error.Type);
+        Assert.Equal(GatewayResponseType.DEFAULT_4XX, failure.Error().Type);
     }
 
     [Theory]

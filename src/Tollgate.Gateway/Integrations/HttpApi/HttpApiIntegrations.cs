@@ -25,7 +25,7 @@ internal static class HttpApiIntegrations
             integration.HttpMethod?.ToUpperInvariant(),
             mappings,
             TimeSpan.FromMilliseconds(integration.TimeoutInMillis),
-            integration.InsecureSkipVerification,
+            new Upstreams.SingleDestination(c.Services.Forwarder.Clients, integration.InsecureSkipVerification),
             maxRequestBodyBytes,
             c.Config.Server.UpgradeProtocols,
             c.Services.Forwarder,

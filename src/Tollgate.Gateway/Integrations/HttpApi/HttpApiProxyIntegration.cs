@@ -8,6 +8,7 @@ using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Responses;
+using Tollgate.Gateway.Upstreams;
 
 namespace Tollgate.Gateway.Integrations.HttpApi;
 
@@ -24,7 +25,7 @@ internal sealed class HttpApiProxyIntegration(
     string? httpMethod,
     HttpApiMappings mappings,
     TimeSpan timeout,
-    bool insecureSkipVerification,
+    ITargetGroup targets,
     long maxRequestBodyBytes,
     ImmutableArray<string> upgradeProtocols,
     HttpForwarder forwarder,
@@ -39,8 +40,22 @@ internal sealed class HttpApiProxyIntegration(
         }
         var method = httpMethod is null or "ANY" ? context.HttpMethod : httpMethod;
         var transform = mappings.IsEmpty ? null : this;
-        return forwarder.ForwardAsync(context, new ForwardRequest(method, target, null, timeout, insecureSkipVerification, maxRequestBodyBytes, upgradeProtocols, transform));
+        if (targets.Pick(target) is not { } destination)
+        {
+            return ValueTask.FromResult(ForwarderErrors.Apply(context, new ForwardResult(ForwarderError.NoAvailableDestination), target, timeout, logger));
+        }
+        var request = new ForwardRequest(method, destination, null, timeout, maxRequestBodyBytes, upgradeProtocols,
+            ForwarderErrors.ForwardedFor(context), transform, context);
+        var forwarding = forwarder.ForwardAsync(context.Http, request);
+        return forwarding.IsCompletedSuccessfully
+            ? ValueTask.FromResult(ForwarderErrors.Apply(context, forwarding.Result, destination.Address, timeout, logger))
+            : AnswerAsync(context, forwarding, destination.Address);
     }
+
+    // Pooled: the forwarding of nearly every request completes asynchronously.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<GatewayError?> AnswerAsync(RequestContext context, ValueTask<ForwardResult> forwarding, Uri target) =>
+        ForwarderErrors.Apply(context, await forwarding, target, timeout, logger);
 
     internal Uri? BuildTarget(RequestContext context, out TargetFailure? failure)
     {
@@ -65,16 +80,12 @@ internal sealed class HttpApiProxyIntegration(
 
     private string Query(string fromUri, string? incoming, RequestContext context)
     {
-        var combined = fromUri.Length > 1 ? fromUri[1..] : "";
-        if (!string.IsNullOrEmpty(incoming) && incoming.Length > 1)
-        {
-            combined = combined.Length == 0 ? incoming[1..] : combined + "&" + incoming[1..];
-        }
+        var query = new QueryBuilder().AddRaw(fromUri).AddRaw(incoming);
         if (mappings.QueryString.Length == 0)
         {
-            return combined.Length == 0 ? "" : "?" + combined;
+            return query.ToString();
         }
-        var pairs = new List<string>(combined.Split('&', StringSplitOptions.RemoveEmptyEntries));
+        query.Split();
         foreach (var mapping in mappings.QueryString)
         {
             var value = mapping.Operation == MappingOperation.Remove ? "" : mapping.Value.Resolve(context);
@@ -84,25 +95,19 @@ internal sealed class HttpApiProxyIntegration(
             }
             if (mapping.Operation != MappingOperation.Append)
             {
-                pairs.RemoveAll(p => QueryName(p) == mapping.Name);
+                query.Remove(mapping.Name);
             }
             if (mapping.Operation != MappingOperation.Remove)
             {
-                pairs.Add(Uri.EscapeDataString(mapping.Name) + "=" + Uri.EscapeDataString(value));
+                query.Add(mapping.Name, value);
             }
         }
-        return pairs.Count == 0 ? "" : "?" + string.Join('&', pairs);
+        return query.ToString();
     }
 
-    private static string QueryName(string pair)
+    public void OnRequest(object? state, UpstreamRequest request)
     {
-        var equals = pair.IndexOf('=', StringComparison.Ordinal);
-        var name = equals < 0 ? pair : pair[..equals];
-        return Uri.UnescapeDataString(name.Replace('+', ' '));
-    }
-
-    public void OnRequest(RequestContext context, UpstreamRequest request)
-    {
+        var context = (RequestContext)state!;
         foreach (var mapping in mappings.RequestHeaders)
         {
             if (mapping.Operation == MappingOperation.Remove)
@@ -133,8 +138,12 @@ internal sealed class HttpApiProxyIntegration(
     public bool NeedsResponseBody(int statusCode) =>
         mappings.Responses.TryGetValue(statusCode, out var response) && response.ReadsBody;
 
-    public void OnResponse(RequestContext context, UpstreamResponse response, HttpResponse outbound, ReadOnlyMemory<byte>? body)
+    public void OnResponse(object? state, UpstreamResponse response, long latencyMs, HttpResponse outbound, ReadOnlyMemory<byte>? body)
     {
+        var context = (RequestContext)state!;
+        // $context.integration.status and .latency as a response mapping may read them now.
+        context.IntegrationStatus = response.StatusCode;
+        context.IntegrationLatencyMs = latencyMs;
         if (!mappings.Responses.TryGetValue(response.StatusCode, out var rules))
         {
             return;

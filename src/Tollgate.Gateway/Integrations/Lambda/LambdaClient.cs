@@ -56,16 +56,13 @@ internal sealed class LambdaClient : IDisposable
         _time = time;
         _logger = logger;
         _concurrency = new LambdaConcurrency(time, maxFunctions);
-        _http = new HttpMessageInvoker(new SocketsHttpHandler
+        // The trace headers of an invocation are the gateway's to write (Observability.Tracing).
+        _http = new HttpMessageInvoker(Upstreams.OutboundClients.CreateHandler(new Upstreams.OutboundHandlerOptions
         {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            UseCookies = false,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             ConnectTimeout = TimeSpan.FromSeconds(10),
-            // The trace headers of an invocation are the gateway's to write (Observability.Tracing).
-            ActivityHeadersPropagator = null,
-        });
+        }));
     }
 
     /// <summary>

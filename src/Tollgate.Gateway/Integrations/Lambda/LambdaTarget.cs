@@ -13,6 +13,7 @@ namespace Tollgate.Gateway.Integrations.Lambda;
 internal sealed class LambdaTarget
 {
     private readonly string _function;
+    private readonly StageVariableTemplate _template;
     private readonly Uri? _endpoint;
     private readonly string? _missing;
     private int _missingLogged;
@@ -23,11 +24,12 @@ internal sealed class LambdaTarget
     private readonly string _location;
     private readonly ILogger _logger;
 
-    private LambdaTarget(string function, Uri? endpoint, string? missing, LambdaSettings settings, TimeSpan timeout, LambdaClient client, TimeProvider time, string location, ILogger logger)
+    private LambdaTarget(StageVariableTemplate function, Uri? endpoint, string? missing, LambdaSettings settings, TimeSpan timeout, LambdaClient client, TimeProvider time, string location, ILogger logger)
     {
         _missing = missing;
         _time = time;
-        _function = function;
+        _template = function;
+        _function = function.Text;
         _endpoint = endpoint;
         _settings = settings;
         _timeout = timeout;
@@ -47,6 +49,11 @@ internal sealed class LambdaTarget
             c.Diagnostics.Error(c.Location, $"integration uri '{integration.Uri}' does not name a Lambda function (arn:aws:apigateway:{{region}}:lambda:path/2015-03-31/functions/{{function}}/invocations).");
             return null;
         }
+        if (StageVariableTemplate.Parse(function, out var syntax) is not { } template)
+        {
+            c.Diagnostics.Error(c.Location, $"integration uri '{integration.Uri}': {syntax}.");
+            return null;
+        }
         var endpoint = LambdaFunctions.Endpoint(c.Config.Lambda, function, out var problem);
         if (endpoint is null && c.Config.Lambda.Endpoint is not null)
         {
@@ -59,7 +66,7 @@ internal sealed class LambdaTarget
             // does for a function it cannot invoke.
             c.Diagnostics.Warning(c.Location, LambdaFunctions.NoEndpointWarning(function));
         }
-        return new LambdaTarget(function, endpoint, problem, c.Config.Lambda, TimeSpan.FromMilliseconds(integration.TimeoutInMillis), c.Services.Lambda, c.Services.Time, c.Location, logger);
+        return new LambdaTarget(template, endpoint, problem, c.Config.Lambda, TimeSpan.FromMilliseconds(integration.TimeoutInMillis), c.Services.Lambda, c.Services.Time, c.Location, logger);
     }
 
     /// <summary>
@@ -73,9 +80,11 @@ internal sealed class LambdaTarget
     {
         var function = _function;
         var endpoint = _endpoint;
-        if (function.Contains("${stageVariables.", StringComparison.Ordinal))
+        if (_template.HasVariables)
         {
-            function = ExpandStageVariables(function, context);
+            // StageVariableTemplate's rule: an undefined variable renders empty (the name left is
+            // then not a function Lambda knows, and the call fails as AWS's does).
+            function = _template.Render(context.Stage?.Variables, out _);
             endpoint = LambdaFunctions.Endpoint(_settings, function, out _) ?? _endpoint;
         }
         if (endpoint is null)
@@ -108,26 +117,5 @@ internal sealed class LambdaTarget
             default:
                 return (result, null);
         }
-    }
-
-    private static string ExpandStageVariables(string text, RequestContext context)
-    {
-        const string Open = "${stageVariables.";
-        var sb = new System.Text.StringBuilder(text.Length);
-        var i = 0;
-        while (i < text.Length)
-        {
-            var start = text.IndexOf(Open, i, StringComparison.Ordinal);
-            var close = start < 0 ? -1 : text.IndexOf('}', start);
-            if (start < 0 || close < 0)
-            {
-                sb.Append(text, i, text.Length - i);
-                break;
-            }
-            sb.Append(text, i, start - i);
-            sb.Append(context.GetStageVariable(text[(start + Open.Length)..close]) ?? "");
-            i = close + 1;
-        }
-        return sb.ToString();
     }
 }

@@ -69,11 +69,11 @@ internal static class ProxyEventParts
             WriteValues(json, key, values, multiValue);
         }
         Added(json, TraceIds.Header, context.TraceId, multiValue);
-        if (HttpForwarder.ForwardedFor(context) is { } forwardedFor)
+        if (ForwarderErrors.ForwardedFor(context) is { } forwardedFor)
         {
             Added(json, "X-Forwarded-For", forwardedFor, multiValue);
         }
-        Added(json, "X-Forwarded-Port", HttpForwarder.ForwardedPort(context), multiValue);
+        Added(json, "X-Forwarded-Port", HttpForwarder.ForwardedPort(context.Http), multiValue);
         Added(json, "X-Forwarded-Proto", request.Scheme, multiValue);
         json.WriteEndObject();
     }

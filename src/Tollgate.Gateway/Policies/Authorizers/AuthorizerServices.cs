@@ -14,12 +14,13 @@ internal sealed class AuthorizerServices : IDisposable
 
     public AuthorizerServices(TimeProvider time)
     {
-        _http = new HttpClient(new SocketsHttpHandler
+        // Issuers' key documents: redirects followed and the environment's proxy used, as a fetch of a document is.
+        _http = new HttpClient(Upstreams.OutboundClients.CreateHandler(new Upstreams.OutboundHandlerOptions
         {
-            UseCookies = false,
+            FetchDocuments = true,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-        })
+        }))
         {
             Timeout = TimeSpan.FromSeconds(10),
         };
