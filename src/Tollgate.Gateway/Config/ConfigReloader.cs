@@ -154,7 +154,7 @@ internal sealed class ConfigReloader : IDisposable
         diagnostics.AddRange(load.Diagnostics);
         var snapshot = load.Config is null || diagnostics.HasErrors
             ? null
-            : SnapshotCompiler.Compile(load.Config, _services, diagnostics, fingerprint);
+            : SnapshotCompiler.Compile(load.Config, _services, diagnostics, fingerprint, _holder.Current);
         if (snapshot is null)
         {
             foreach (var problem in diagnostics.Items)

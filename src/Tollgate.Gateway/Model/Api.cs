@@ -29,6 +29,12 @@ public enum ApiKeySource
 /// </summary>
 public sealed record Api
 {
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Api? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
+
     /// <summary>The API id: the name given in the Tollgate config, used in routing and ARNs.</summary>
     public required string Id { get; init; }
 
@@ -43,6 +49,12 @@ public sealed record Api
 
     /// <summary>The stages that serve this API.</summary>
     public ImmutableArray<Stage> Stages { get; init; } = [];
+
+    /// <summary>
+    /// Deployments (snapshots of the definition) that stages may name in <see cref="Stage.DeploymentId"/>.
+    /// Empty for file sources: their stages serve the API as written (<see cref="Deployment.Implicit"/>).
+    /// </summary>
+    public ImmutableArray<Deployment> Deployments { get; init; } = [];
 
     /// <summary>Customised gateway responses (<c>x-amazon-apigateway-gateway-responses</c>).</summary>
     public ImmutableDictionary<GatewayResponseType, GatewayResponse> GatewayResponses { get; init; } =
@@ -89,7 +101,14 @@ public sealed record Api
 /// <param name="Location">Where it stood, e.g. <c>paths./pets.get</c>.</param>
 /// <param name="Name">The extension's name, e.g. <c>x-amazon-apigateway-request-validator</c>.</param>
 /// <param name="Value">Its value as written.</param>
-public sealed record ExtensionValue(string Location, string Name, JsonElement Value);
+public sealed record ExtensionValue(string Location, string Name, JsonElement Value)
+{
+    /// <summary>By value: the JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(ExtensionValue? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
+}
 
 /// <summary>A request validator: which parts of a request API Gateway checks before the integration.</summary>
 public sealed record RequestValidator
@@ -104,6 +123,12 @@ public sealed record RequestValidator
 /// <summary>A customised gateway response (one entry of <c>x-amazon-apigateway-gateway-responses</c>).</summary>
 public sealed record GatewayResponse
 {
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(GatewayResponse? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
+
     /// <summary>The status code; null keeps the type's default.</summary>
     public int? StatusCode { get; init; }
 

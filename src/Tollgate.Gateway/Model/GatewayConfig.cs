@@ -10,6 +10,12 @@ namespace Tollgate.Gateway.Model;
 /// </summary>
 public sealed record GatewayConfig
 {
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(GatewayConfig? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
+
     /// <summary>The account id used when none is configured: <c>000000000000</c>.</summary>
     public const string DefaultAccountId = "000000000000";
 
@@ -73,6 +79,12 @@ public sealed record GatewayConfig
 /// <summary>Settings of the HTTP server itself, not of any one API.</summary>
 public sealed record ServerSettings
 {
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(ServerSettings? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
+
     /// <summary>The default request body limit: 10 MB, API Gateway's payload limit.</summary>
     public const long DefaultMaxRequestBodyBytes = 10L * 1024 * 1024;
 

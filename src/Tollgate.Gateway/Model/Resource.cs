@@ -9,6 +9,12 @@ namespace Tollgate.Gateway.Model;
 /// </summary>
 public sealed record Resource
 {
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Resource? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
+
     /// <summary>The path template, starting with <c>/</c>.</summary>
     public required string Path { get; init; }
 
@@ -20,6 +26,12 @@ public sealed record Resource
 /// <summary>One method of a resource (an OpenAPI operation).</summary>
 public sealed record Method
 {
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Method? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
+
     /// <summary>The upper-case HTTP method, or <c>ANY</c> (<c>x-amazon-apigateway-any-method</c>).</summary>
     public required string HttpMethod { get; init; }
 

@@ -8,11 +8,23 @@ namespace Tollgate.Gateway.Model;
 /// </summary>
 public sealed record Stage
 {
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Stage? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
+
     /// <summary>The stage name; the first path segment of execute-api style URLs.</summary>
     public required string StageName { get; init; }
 
     /// <summary>A description.</summary>
     public string? Description { get; init; }
+
+    /// <summary>
+    /// The deployment the stage serves, one of <see cref="Api.Deployments"/>. Null (file sources):
+    /// the API as written, through its implicit deployment (<see cref="Deployment.Implicit"/>).
+    /// </summary>
+    public string? DeploymentId { get; init; }
 
     /// <summary>
     /// Stage variables. Names: letters, digits and <c>_</c>, at most 64; values: at most 512 of
@@ -40,6 +52,12 @@ public sealed record Stage
 /// <summary>A custom domain name and the base paths it maps to API stages.</summary>
 public sealed record DomainName
 {
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(DomainName? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
+
     /// <summary>The host name, e.g. <c>api.example.com</c> (matched case-insensitively, port ignored).</summary>
     public required string Name { get; init; }
 

@@ -9,6 +9,12 @@ namespace Tollgate.Gateway.Model;
 /// </summary>
 public sealed record UsagePlan
 {
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(UsagePlan? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
+
     private readonly string? _id;
 
     /// <summary>The plan's name, unique in the config.</summary>
@@ -40,6 +46,12 @@ public sealed record UsagePlan
 /// <summary>One API stage of a usage plan.</summary>
 public sealed record UsagePlanApiStage
 {
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(UsagePlanApiStage? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
+
     /// <summary>The API id.</summary>
     public required string ApiId { get; init; }
 

@@ -33,17 +33,18 @@ internal sealed record MethodCompilation(
 {
     public ILoggerFactory LoggerFactory => Services.LoggerFactory;
 
-    /// <summary>The whole configuration (e.g. its Lambda endpoints).</summary>
+    /// <summary>
+    /// The whole configuration. A compiled method may be reused by later configs whose
+    /// <see cref="DeploymentSettings"/> are equal, so read only those parts here (Lambda, IAM, JWT,
+    /// server limits, region, account), never keys, plans or stages: those are bound per stage.
+    /// </summary>
     public GatewayConfig Config { get; init; } = new();
 
     /// <summary>What the methods of one API share in one compilation (e.g. the API's compiled models).</summary>
     public ApiCompilationCache Shared { get; init; } = new();
-
-    /// <summary>The config's compiled keys, plans and throttle chains (part of the snapshot being built).</summary>
-    public UsageSnapshot? Usage { get; init; }
 }
 
-/// <summary>Values compiled once per API per snapshot and shared by its methods' policies and integrations.</summary>
+/// <summary>Values compiled once per deployment and shared by its methods' policies and integrations.</summary>
 internal sealed class ApiCompilationCache
 {
     private readonly Dictionary<string, object> _items = new(StringComparer.Ordinal);
