@@ -30,7 +30,7 @@ internal sealed record DeploymentSettings(
 /// </summary>
 internal sealed class CompiledDeployments(DeploymentSettings settings)
 {
-    private readonly Dictionary<Api, Entry> _byDefinition = [];
+    private readonly Dictionary<DefinitionKey, Entry> _byDefinition = [];
 
     public DeploymentSettings Settings { get; } = settings;
 
@@ -47,11 +47,13 @@ internal sealed class CompiledDeployments(DeploymentSettings settings)
     public CompiledApi GetOrCompile(Api definition, CompiledDeployments? previous, DiagnosticBag diagnostics,
         Func<Api, DiagnosticBag, CompiledApi> compile)
     {
-        if (_byDefinition.TryGetValue(definition, out var entry))
+        // Hashing a definition walks all of it: once per lookup, not once per dictionary.
+        var key = new DefinitionKey(definition);
+        if (_byDefinition.TryGetValue(key, out var entry))
         {
             return entry.Api;
         }
-        if (previous is not null && previous.Settings == Settings && previous._byDefinition.TryGetValue(definition, out entry))
+        if (previous is not null && previous.Settings == Settings && previous._byDefinition.TryGetValue(key, out entry))
         {
             Reused++;
         }
@@ -62,10 +64,24 @@ internal sealed class CompiledDeployments(DeploymentSettings settings)
             entry = new Entry(compiled, [.. own.Items]);
             Compiled++;
         }
-        _byDefinition.Add(definition, entry);
+        _byDefinition.Add(key, entry);
         diagnostics.AddRange(entry.Diagnostics);
         return entry.Api;
     }
 
     private sealed record Entry(CompiledApi Api, ConfigDiagnostic[] Diagnostics);
+
+    /// <summary>A definition with its value hash computed once.</summary>
+    private readonly struct DefinitionKey(Api definition) : IEquatable<DefinitionKey>
+    {
+        private readonly int _hash = definition.GetHashCode();
+
+        public Api Definition { get; } = definition;
+
+        public bool Equals(DefinitionKey other) => _hash == other._hash && Definition.Equals(other.Definition);
+
+        public override bool Equals(object? obj) => obj is DefinitionKey other && Equals(other);
+
+        public override int GetHashCode() => _hash;
+    }
 }

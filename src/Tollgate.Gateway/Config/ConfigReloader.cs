@@ -192,7 +192,8 @@ internal sealed class ConfigReloader : IDisposable
             }
         }
         Watch(load.SourceFiles);
-        _logger.LogInformation("Config reloaded: {Apis} API(s).", snapshot.Config.Apis.Length);
+        _logger.LogInformation("Config reloaded: {Apis} API(s); {Compiled} deployment(s) compiled, {Reused} unchanged.",
+            snapshot.Config.Apis.Length, snapshot.Deployments?.Compiled ?? 0, snapshot.Deployments?.Reused ?? 0);
         return ReloadOutcome.Swapped;
     }
 

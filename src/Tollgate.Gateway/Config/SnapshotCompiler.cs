@@ -51,7 +51,10 @@ internal static class SnapshotCompiler
                         diagnostics.Error($"API '{api.Id}', stage '{stage.StageName}'", $"deployment '{id}' is not defined.");
                         continue;
                     }
-                    served = deployments.GetOrCompile(Deployment.DefinitionOf(deployment.Definition), previous?.Deployments, diagnostics,
+                    // A snapshot is of this API, whatever id its copy of the definition carries.
+                    var snapshot = Deployment.DefinitionOf(deployment.Definition);
+                    snapshot = snapshot.Id == api.Id ? snapshot : snapshot with { Id = api.Id };
+                    served = deployments.GetOrCompile(snapshot, previous?.Deployments, diagnostics,
                         (d, bag) => CompileApi(d, config, services, bag));
                     deploymentId = deployment.Id;
                 }
