@@ -29,12 +29,6 @@ public enum ApiKeySource
 /// </summary>
 public sealed record Api
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(Api? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     /// <summary>The API id: the name given in the Tollgate config, used in routing and ARNs.</summary>
     public required string Id { get; init; }
 
@@ -95,6 +89,12 @@ public sealed record Api
 
     /// <summary>Extensions that no Tollgate feature reads, kept with where they stood.</summary>
     public ImmutableArray<ExtensionValue> Extensions { get; init; } = [];
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Api? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>An extension kept as written because nothing in Tollgate reads it.</summary>
@@ -123,12 +123,6 @@ public sealed record RequestValidator
 /// <summary>A customised gateway response (one entry of <c>x-amazon-apigateway-gateway-responses</c>).</summary>
 public sealed record GatewayResponse
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(GatewayResponse? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     /// <summary>The status code; null keeps the type's default.</summary>
     public int? StatusCode { get; init; }
 
@@ -139,4 +133,10 @@ public sealed record GatewayResponse
     /// <summary>Body templates by content type.</summary>
     public ImmutableDictionary<string, string> ResponseTemplates { get; init; } =
         ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(GatewayResponse? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }

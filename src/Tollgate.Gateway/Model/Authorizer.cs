@@ -5,12 +5,6 @@ namespace Tollgate.Gateway.Model;
 /// <summary>An authorizer (<c>x-amazon-apigateway-authorizer</c> on a security scheme), kept in full.</summary>
 public sealed record Authorizer
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(Authorizer? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     /// <summary>API Gateway's default result cache TTL: 300 s.</summary>
     public const int DefaultResultTtlInSeconds = 300;
 
@@ -56,4 +50,10 @@ public sealed record Authorizer
     /// API Gateway keeps it as the authorizer's <c>authType</c>; it does not change behaviour.
     /// </summary>
     public string? AuthType { get; init; }
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Authorizer? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }

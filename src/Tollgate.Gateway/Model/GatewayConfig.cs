@@ -10,12 +10,6 @@ namespace Tollgate.Gateway.Model;
 /// </summary>
 public sealed record GatewayConfig
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(GatewayConfig? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     /// <summary>The account id used when none is configured: <c>000000000000</c>.</summary>
     public const string DefaultAccountId = "000000000000";
 
@@ -74,17 +68,17 @@ public sealed record GatewayConfig
 
     /// <summary>Where traces and metrics are exported by OpenTelemetry (top-level <c>telemetry</c>).</summary>
     public TelemetrySettings Telemetry { get; init; } = new();
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(GatewayConfig? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>Settings of the HTTP server itself, not of any one API.</summary>
 public sealed record ServerSettings
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(ServerSettings? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     /// <summary>The default request body limit: 10 MB, API Gateway's payload limit.</summary>
     public const long DefaultMaxRequestBodyBytes = 10L * 1024 * 1024;
 
@@ -155,4 +149,10 @@ public sealed record ServerSettings
 
     /// <summary>The default of <see cref="UpgradeProtocols"/>: <c>websocket</c>.</summary>
     public static ImmutableArray<string> DefaultUpgradeProtocols { get; } = ["websocket"];
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(ServerSettings? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }

@@ -10,25 +10,19 @@ namespace Tollgate.Gateway.Model;
 /// </summary>
 public sealed record IamSettings
 {
+    /// <summary>The principals, in the order they were declared. Access key ids are unique across all of them.</summary>
+    public ImmutableArray<IamPrincipal> Principals { get; init; } = [];
+
     /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
     public bool Equals(IamSettings? other) => ModelEquality.Equal(this, other);
 
     /// <inheritdoc/>
     public override int GetHashCode() => ModelEquality.Hash(this);
-
-    /// <summary>The principals, in the order they were declared. Access key ids are unique across all of them.</summary>
-    public ImmutableArray<IamPrincipal> Principals { get; init; } = [];
 }
 
 /// <summary>One IAM user or role that may sign requests.</summary>
 public sealed record IamPrincipal
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(IamPrincipal? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     /// <summary>
     /// The principal's ARN, for example <c>arn:aws:iam::123456789012:user/reporting</c> or
     /// <c>arn:aws:sts::123456789012:assumed-role/Reader/session</c>. Its account id becomes
@@ -46,6 +40,12 @@ public sealed record IamPrincipal
     /// configuration error.
     /// </summary>
     public ImmutableArray<JsonElement> Policies { get; init; } = [];
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(IamPrincipal? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>An access key pair, optionally temporary (with a session token).</summary>
@@ -70,12 +70,6 @@ public sealed record IamAccessKey
 /// <summary>Settings shared by JWT and Cognito user pool authorizers.</summary>
 public sealed record JwtSettings
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(JwtSettings? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     /// <summary>
     /// JWKS URLs by issuer, used instead of discovering them from
     /// <c>{issuer}/.well-known/openid-configuration</c>. Useful for issuers that publish no
@@ -83,4 +77,10 @@ public sealed record JwtSettings
     /// </summary>
     public ImmutableDictionary<string, string> JwksUris { get; init; } =
         ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(JwtSettings? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }

@@ -47,12 +47,6 @@ public enum ContentHandling
 /// <summary>An integration (<c>x-amazon-apigateway-integration</c>), kept in full.</summary>
 public sealed record Integration
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(Integration? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     /// <summary>API Gateway's default and maximum integration timeout for REST APIs: 29 s.</summary>
     public const int DefaultTimeoutInMillis = 29_000;
 
@@ -125,17 +119,17 @@ public sealed record Integration
 
     /// <summary>Skip verification of the backend's TLS certificate (<c>tlsConfig.insecureSkipVerification</c>).</summary>
     public bool InsecureSkipVerification { get; init; }
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Integration? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>One entry of <c>integration.responses</c>.</summary>
 public sealed record IntegrationResponse
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(IntegrationResponse? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     /// <summary>
     /// The selection pattern: a regular expression matched against the backend status code (HTTP)
     /// or the Lambda error message (AWS); <c>default</c> matches what no other entry matches.
@@ -158,4 +152,10 @@ public sealed record IntegrationResponse
 
     /// <summary>Whether this is the <c>default</c> entry.</summary>
     public bool IsDefault => SelectionPattern == "default";
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(IntegrationResponse? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }

@@ -10,12 +10,6 @@ namespace Tollgate.Gateway.Model;
 /// </summary>
 public sealed record LambdaSettings
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(LambdaSettings? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     /// <summary>The endpoint for every function not listed in <see cref="Functions"/>, e.g. <c>http://127.0.0.1:9001</c>.</summary>
     public string? Endpoint { get; init; }
 
@@ -46,6 +40,12 @@ public sealed record LambdaSettings
     /// and wins when it is shorter.
     /// </summary>
     public TimeSpan QueueTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(LambdaSettings? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>A function with its own endpoint or concurrency limits.</summary>

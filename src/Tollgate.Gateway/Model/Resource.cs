@@ -9,29 +9,23 @@ namespace Tollgate.Gateway.Model;
 /// </summary>
 public sealed record Resource
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(Resource? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     /// <summary>The path template, starting with <c>/</c>.</summary>
     public required string Path { get; init; }
 
     /// <summary>The methods, keyed by upper-case HTTP method or <c>ANY</c>.</summary>
     public ImmutableDictionary<string, Method> Methods { get; init; } =
         ImmutableDictionary<string, Method>.Empty;
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Resource? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>One method of a resource (an OpenAPI operation).</summary>
 public sealed record Method
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(Method? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     /// <summary>The upper-case HTTP method, or <c>ANY</c> (<c>x-amazon-apigateway-any-method</c>).</summary>
     public required string HttpMethod { get; init; }
 
@@ -66,4 +60,10 @@ public sealed record Method
 
     /// <summary>The integration; null if the export has none (requests then get 500).</summary>
     public Integration? Integration { get; init; }
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Method? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }

@@ -8,12 +8,6 @@ namespace Tollgate.Gateway.Model;
 /// </summary>
 public sealed record Stage
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(Stage? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     /// <summary>The stage name; the first path segment of execute-api style URLs.</summary>
     public required string StageName { get; init; }
 
@@ -47,22 +41,28 @@ public sealed record Stage
     /// Default false.
     /// </summary>
     public bool TracingEnabled { get; init; }
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Stage? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>A custom domain name and the base paths it maps to API stages.</summary>
 public sealed record DomainName
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(DomainName? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     /// <summary>The host name, e.g. <c>api.example.com</c> (matched case-insensitively, port ignored).</summary>
     public required string Name { get; init; }
 
     /// <summary>The base path mappings; the longest matching base path wins, the empty one catches the rest.</summary>
     public ImmutableArray<BasePathMapping> BasePathMappings { get; init; } = [];
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(DomainName? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>Maps a base path of a custom domain to a stage of an API.</summary>

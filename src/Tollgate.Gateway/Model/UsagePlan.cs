@@ -9,12 +9,6 @@ namespace Tollgate.Gateway.Model;
 /// </summary>
 public sealed record UsagePlan
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(UsagePlan? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     private readonly string? _id;
 
     /// <summary>The plan's name, unique in the config.</summary>
@@ -41,17 +35,17 @@ public sealed record UsagePlan
 
     /// <summary>The names of the API keys in the plan.</summary>
     public ImmutableArray<string> ApiKeys { get; init; } = [];
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(UsagePlan? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>One API stage of a usage plan.</summary>
 public sealed record UsagePlanApiStage
 {
-    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
-    public bool Equals(UsagePlanApiStage? other) => ModelEquality.Equal(this, other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => ModelEquality.Hash(this);
-
     /// <summary>The API id.</summary>
     public required string ApiId { get; init; }
 
@@ -65,6 +59,12 @@ public sealed record UsagePlanApiStage
     /// </summary>
     public ImmutableDictionary<string, ThrottleSettings> Throttle { get; init; } =
         ImmutableDictionary<string, ThrottleSettings>.Empty;
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(UsagePlanApiStage? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>Token bucket limits: <see cref="RateLimit"/> tokens a second refill a bucket of <see cref="BurstLimit"/>; each request takes one.</summary>
