@@ -20,6 +20,21 @@ internal sealed record DeploymentSettings(
 {
     public static DeploymentSettings Of(GatewayConfig config) =>
         new(config.Region, config.AccountId, config.Server, config.Lambda, config.Iam, config.Jwt);
+
+    /// <summary>
+    /// The config a deployment is compiled against: these settings and nothing else (no APIs,
+    /// keys, plans or domains), so what a compile can read is exactly what decides its reuse, and
+    /// a reused deployment keeps no old key set alive.
+    /// </summary>
+    public GatewayConfig ToConfig() => new()
+    {
+        Region = Region,
+        AccountId = AccountId,
+        Server = Server,
+        Lambda = Lambda,
+        Iam = Iam,
+        Jwt = Jwt,
+    };
 }
 
 /// <summary>
@@ -65,8 +80,28 @@ internal sealed class CompiledDeployments(DeploymentSettings settings)
             Compiled++;
         }
         _byDefinition.Add(key, entry);
-        diagnostics.AddRange(entry.Diagnostics);
+        // What all deployments of one compile share (the IAM credential store) reports to the
+        // first that builds it; a reused deployment and a recompiled one must not say it twice.
+        foreach (var item in entry.Diagnostics)
+        {
+            if (!Contains(diagnostics, item))
+            {
+                diagnostics.AddRange([item]);
+            }
+        }
         return entry.Api;
+    }
+
+    private static bool Contains(DiagnosticBag diagnostics, ConfigDiagnostic item)
+    {
+        foreach (var existing in diagnostics.Items)
+        {
+            if (existing == item)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private sealed record Entry(CompiledApi Api, ConfigDiagnostic[] Diagnostics);

@@ -29,6 +29,7 @@ internal static class SnapshotCompiler
     {
         var usage = UsageCompiler.Compile(config, services.Usage.PlanStartDay, diagnostics);
         var deployments = new CompiledDeployments(DeploymentSettings.Of(config));
+        var compileConfig = deployments.Settings.ToConfig();
         var apis = new Dictionary<string, Dictionary<string, CompiledStage>>(StringComparer.Ordinal);
         var stagesByName = new Dictionary<string, CompiledStage>(StringComparer.Ordinal);
         foreach (var api in config.Apis)
@@ -37,7 +38,7 @@ internal static class SnapshotCompiler
             // problems are reported even while no stage serves it.
             var definition = Deployment.DefinitionOf(api);
             var compiled = deployments.GetOrCompile(definition, previous?.Deployments, diagnostics,
-                (d, bag) => CompileApi(d, config, services, bag));
+                (d, bag) => CompileApi(d, compileConfig, services, bag));
             CheckDeploymentIds(api, diagnostics);
             var stages = new Dictionary<string, CompiledStage>(StringComparer.Ordinal);
             foreach (var stage in api.Stages)
@@ -55,7 +56,7 @@ internal static class SnapshotCompiler
                     var snapshot = Deployment.DefinitionOf(deployment.Definition);
                     snapshot = snapshot.Id == api.Id ? snapshot : snapshot with { Id = api.Id };
                     served = deployments.GetOrCompile(snapshot, previous?.Deployments, diagnostics,
-                        (d, bag) => CompileApi(d, config, services, bag));
+                        (d, bag) => CompileApi(d, compileConfig, services, bag));
                     deploymentId = deployment.Id;
                 }
                 var compiledStage = new CompiledStage(served, stage, usage.FindStage(api.Id, stage.StageName))

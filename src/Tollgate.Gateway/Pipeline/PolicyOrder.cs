@@ -34,9 +34,10 @@ internal sealed record MethodCompilation(
     public ILoggerFactory LoggerFactory => Services.LoggerFactory;
 
     /// <summary>
-    /// The whole configuration. A compiled method may be reused by later configs whose
-    /// <see cref="DeploymentSettings"/> are equal, so read only those parts here (Lambda, IAM, JWT,
-    /// server limits, region, account), never keys, plans or stages: those are bound per stage.
+    /// The settings a method is compiled against (<see cref="DeploymentSettings.ToConfig"/>):
+    /// Lambda, IAM, JWT, server limits, region and account. It holds no APIs, keys, plans or
+    /// stages: a compiled method is reused by later configs whose settings are equal, so what
+    /// changes per stage or per key set is bound per stage (<see cref="CompiledStage"/>).
     /// </summary>
     public GatewayConfig Config { get; init; } = new();
 
