@@ -239,4 +239,65 @@ public sealed class HotReloadTests
         Assert.Equal(ReloadOutcome.Swapped, gateway.Server.Reloader.ReloadNow());
         Assert.Single(gateway.Logs.Lines, l => l.Contains("apply only at start", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task KeyAdded_ReloadRecompilesNoApiAndTheKeyWorks()
+    {
+        const string Keyed = """
+            {
+              "openapi": "3.0.1",
+              "info": { "title": "keyed", "version": "1" },
+              "paths": {
+                "/k": {
+                  "get": {
+                    "security": [{ "api_key": [] }],
+                    "x-amazon-apigateway-integration": {
+                      "type": "mock",
+                      "requestTemplates": { "application/json": "{\"statusCode\": 200}" },
+                      "responses": { "default": { "statusCode": "200", "responseTemplates": { "application/json": "key ok" } } }
+                    }
+                  }
+                }
+              },
+              "components": { "securitySchemes": { "api_key": { "type": "apiKey", "name": "x-api-key", "in": "header" } } }
+            }
+            """;
+        static string Config(string keys) => $$"""
+            apis:
+              - name: keyed
+                definition: api.json
+                stages:
+                  - stageName: prod
+            apiKeys:
+            {{keys}}
+            usagePlans:
+              - { name: basic, apiStages: [ { apiId: keyed, stage: prod } ], apiKeys: [ first ] }
+            """;
+        const string First = "  - { name: first, value: first-key-0123456789abcdef }";
+        using var dir = new TempDirectory();
+        dir.Write("api.json", Keyed);
+        var file = dir.Write("tollgate.yaml", Config(First));
+        await using var gateway = await RunningGateway.StartAsync(() =>
+        {
+            var result = ConfigLoader.Load(file, LoadOptions.Default);
+            return new ConfigLoad(result.Config, result.Diagnostics, result.SourceFiles) { Revision = result.Fingerprint };
+        });
+        var compiled = gateway.Server.Snapshots.Current.Router.ExecuteApiHost("keyed.execute-api.local");
+        Assert.NotNull(compiled);
+        static HttpRequestMessage Request() => new(HttpMethod.Get, "/prod/k") { Headers = { { "x-api-key", "second-key-0123456789abcdef" } } };
+        using (var refused = Request())
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await gateway.Client.SendAsync(refused)).StatusCode);
+        }
+
+        dir.Write("tollgate.yaml", Config(First + "\n  - { name: second, value: second-key-0123456789abcdef }").Replace("apiKeys: [ first ]", "apiKeys: [ first, second ]", StringComparison.Ordinal));
+        Assert.Equal(ReloadOutcome.Swapped, gateway.Server.Reloader.ReloadNow());
+
+        Assert.Same(compiled, gateway.Server.Snapshots.Current.Router.ExecuteApiHost("keyed.execute-api.local"));
+        Assert.Equal((0, 1), (gateway.Server.Snapshots.Current.Deployments!.Compiled, gateway.Server.Snapshots.Current.Deployments.Reused));
+        using var accepted = Request();
+        var response = await gateway.Client.SendAsync(accepted);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("key ok", await response.Content.ReadAsStringAsync());
+    }
 }

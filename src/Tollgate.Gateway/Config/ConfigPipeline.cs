@@ -17,9 +17,10 @@ internal static class ConfigPipeline
     /// Validates and compiles <paramref name="load"/>. Every problem goes to
     /// <paramref name="diagnostics"/>; null when any is an error. Throws
     /// <see cref="UsageDatabaseException"/> when the config needs the usage database
-    /// (<see cref="UsageServices.Needs"/>) and it cannot be opened.
+    /// (<see cref="UsageServices.Needs"/>) and it cannot be opened. Given the snapshot in use,
+    /// its compiled deployments are reused where nothing they depend on changed.
     /// </summary>
-    public static GatewaySnapshot? Build(ConfigLoad load, GatewayServices services, DiagnosticBag diagnostics)
+    public static GatewaySnapshot? Build(ConfigLoad load, GatewayServices services, DiagnosticBag diagnostics, GatewaySnapshot? previous = null)
     {
         diagnostics.AddRange(load.Diagnostics);
         if (load.Config is not { } config)
@@ -43,7 +44,7 @@ internal static class ConfigPipeline
         {
             services.Usage.OpenStore();
         }
-        return SnapshotCompiler.Compile(config, services, diagnostics, load.Revision ?? "");
+        return SnapshotCompiler.Compile(config, services, diagnostics, load.Revision ?? "", previous);
     }
 
     /// <summary>

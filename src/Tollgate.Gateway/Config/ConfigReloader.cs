@@ -108,7 +108,7 @@ internal sealed class ConfigReloader : IDisposable
         GatewaySnapshot? snapshot;
         try
         {
-            snapshot = ConfigPipeline.Build(load, _services, diagnostics);
+            snapshot = ConfigPipeline.Build(load, _services, diagnostics, _holder.Current);
         }
         catch (UsageDatabaseException e)
         {
@@ -156,7 +156,8 @@ internal sealed class ConfigReloader : IDisposable
                 _logger.LogError("Recording the start day of usage plans failed; it is tried again at the next reload: {Message}", e.Message);
             }
         }
-        _logger.LogInformation("Config reloaded: {Apis} API(s).", snapshot.Config.Apis.Length);
+        _logger.LogInformation("Config reloaded: {Apis} API(s); {Compiled} deployment(s) compiled, {Reused} unchanged.",
+            snapshot.Config.Apis.Length, snapshot.Deployments?.Compiled ?? 0, snapshot.Deployments?.Reused ?? 0);
         return ReloadOutcome.Swapped;
     }
 

@@ -25,6 +25,9 @@ internal sealed class GatewaySnapshot(GatewayConfig config, RequestRouter router
 
     /// <summary>The compiled API keys, usage plans and throttle chains; swapped with the rest.</summary>
     public Policies.Throttling.UsageSnapshot? Usage { get; init; }
+
+    /// <summary>The compiled deployments, by definition; the next compile reuses the unchanged ones.</summary>
+    public CompiledDeployments? Deployments { get; init; }
 }
 
 /// <summary>Holds the snapshot in use. Reads are one volatile load; a swap is one volatile store.</summary>

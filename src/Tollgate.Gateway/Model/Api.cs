@@ -44,6 +44,12 @@ public sealed record Api
     /// <summary>The stages that serve this API.</summary>
     public ImmutableArray<Stage> Stages { get; init; } = [];
 
+    /// <summary>
+    /// Deployments (snapshots of the definition) that stages may name in <see cref="Stage.DeploymentId"/>.
+    /// Empty for file sources: their stages serve the API as written (<see cref="Deployment.Implicit"/>).
+    /// </summary>
+    public ImmutableArray<Deployment> Deployments { get; init; } = [];
+
     /// <summary>Customised gateway responses (<c>x-amazon-apigateway-gateway-responses</c>).</summary>
     public ImmutableDictionary<GatewayResponseType, GatewayResponse> GatewayResponses { get; init; } =
         ImmutableDictionary<GatewayResponseType, GatewayResponse>.Empty;
@@ -83,13 +89,26 @@ public sealed record Api
 
     /// <summary>Extensions that no Tollgate feature reads, kept with where they stood.</summary>
     public ImmutableArray<ExtensionValue> Extensions { get; init; } = [];
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Api? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>An extension kept as written because nothing in Tollgate reads it.</summary>
 /// <param name="Location">Where it stood, e.g. <c>paths./pets.get</c>.</param>
 /// <param name="Name">The extension's name, e.g. <c>x-amazon-apigateway-request-validator</c>.</param>
 /// <param name="Value">Its value as written.</param>
-public sealed record ExtensionValue(string Location, string Name, JsonElement Value);
+public sealed record ExtensionValue(string Location, string Name, JsonElement Value)
+{
+    /// <summary>By value: the JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(ExtensionValue? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
+}
 
 /// <summary>A request validator: which parts of a request API Gateway checks before the integration.</summary>
 public sealed record RequestValidator
@@ -114,4 +133,10 @@ public sealed record GatewayResponse
     /// <summary>Body templates by content type.</summary>
     public ImmutableDictionary<string, string> ResponseTemplates { get; init; } =
         ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(GatewayResponse? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }

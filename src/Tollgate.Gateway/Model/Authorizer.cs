@@ -50,4 +50,10 @@ public sealed record Authorizer
     /// API Gateway keeps it as the authorizer's <c>authType</c>; it does not change behaviour.
     /// </summary>
     public string? AuthType { get; init; }
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Authorizer? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }

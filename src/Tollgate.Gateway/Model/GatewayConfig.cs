@@ -68,6 +68,12 @@ public sealed record GatewayConfig
 
     /// <summary>Where traces and metrics are exported by OpenTelemetry (top-level <c>telemetry</c>).</summary>
     public TelemetrySettings Telemetry { get; init; } = new();
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(GatewayConfig? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>Settings of the HTTP server itself, not of any one API.</summary>
@@ -143,4 +149,10 @@ public sealed record ServerSettings
 
     /// <summary>The default of <see cref="UpgradeProtocols"/>: <c>websocket</c>.</summary>
     public static ImmutableArray<string> DefaultUpgradeProtocols { get; } = ["websocket"];
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(ServerSettings? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }

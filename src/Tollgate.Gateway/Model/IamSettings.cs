@@ -12,6 +12,12 @@ public sealed record IamSettings
 {
     /// <summary>The principals, in the order they were declared. Access key ids are unique across all of them.</summary>
     public ImmutableArray<IamPrincipal> Principals { get; init; } = [];
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(IamSettings? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>One IAM user or role that may sign requests.</summary>
@@ -34,6 +40,12 @@ public sealed record IamPrincipal
     /// configuration error.
     /// </summary>
     public ImmutableArray<JsonElement> Policies { get; init; } = [];
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(IamPrincipal? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>An access key pair, optionally temporary (with a session token).</summary>
@@ -65,4 +77,10 @@ public sealed record JwtSettings
     /// </summary>
     public ImmutableDictionary<string, string> JwksUris { get; init; } =
         ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(JwtSettings? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }

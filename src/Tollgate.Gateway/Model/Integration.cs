@@ -119,6 +119,12 @@ public sealed record Integration
 
     /// <summary>Skip verification of the backend's TLS certificate (<c>tlsConfig.insecureSkipVerification</c>).</summary>
     public bool InsecureSkipVerification { get; init; }
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Integration? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>One entry of <c>integration.responses</c>.</summary>
@@ -146,4 +152,10 @@ public sealed record IntegrationResponse
 
     /// <summary>Whether this is the <c>default</c> entry.</summary>
     public bool IsDefault => SelectionPattern == "default";
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(IntegrationResponse? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }

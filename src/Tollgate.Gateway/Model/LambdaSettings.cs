@@ -40,6 +40,12 @@ public sealed record LambdaSettings
     /// and wins when it is shorter.
     /// </summary>
     public TimeSpan QueueTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(LambdaSettings? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>A function with its own endpoint or concurrency limits.</summary>

@@ -15,6 +15,12 @@ public sealed record Resource
     /// <summary>The methods, keyed by upper-case HTTP method or <c>ANY</c>.</summary>
     public ImmutableDictionary<string, Method> Methods { get; init; } =
         ImmutableDictionary<string, Method>.Empty;
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Resource? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>One method of a resource (an OpenAPI operation).</summary>
@@ -54,4 +60,10 @@ public sealed record Method
 
     /// <summary>The integration; null if the export has none (requests then get 500).</summary>
     public Integration? Integration { get; init; }
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Method? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }

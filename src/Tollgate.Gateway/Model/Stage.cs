@@ -15,6 +15,12 @@ public sealed record Stage
     public string? Description { get; init; }
 
     /// <summary>
+    /// The deployment the stage serves, one of <see cref="Api.Deployments"/>. Null (file sources):
+    /// the API as written, through its implicit deployment (<see cref="Deployment.Implicit"/>).
+    /// </summary>
+    public string? DeploymentId { get; init; }
+
+    /// <summary>
     /// Stage variables. Names: letters, digits and <c>_</c>, at most 64; values: at most 512 of
     /// <c>[A-Za-z0-9-._~:/?#&amp;=,]</c>; at most 100 variables.
     /// </summary>
@@ -35,6 +41,12 @@ public sealed record Stage
     /// Default false.
     /// </summary>
     public bool TracingEnabled { get; init; }
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(Stage? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>A custom domain name and the base paths it maps to API stages.</summary>
@@ -45,6 +57,12 @@ public sealed record DomainName
 
     /// <summary>The base path mappings; the longest matching base path wins, the empty one catches the rest.</summary>
     public ImmutableArray<BasePathMapping> BasePathMappings { get; init; } = [];
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(DomainName? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>Maps a base path of a custom domain to a stage of an API.</summary>

@@ -35,6 +35,12 @@ public sealed record UsagePlan
 
     /// <summary>The names of the API keys in the plan.</summary>
     public ImmutableArray<string> ApiKeys { get; init; } = [];
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(UsagePlan? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>One API stage of a usage plan.</summary>
@@ -53,6 +59,12 @@ public sealed record UsagePlanApiStage
     /// </summary>
     public ImmutableDictionary<string, ThrottleSettings> Throttle { get; init; } =
         ImmutableDictionary<string, ThrottleSettings>.Empty;
+
+    /// <summary>By value: collections element by element, JSON by content (see <see cref="ModelEquality"/>).</summary>
+    public bool Equals(UsagePlanApiStage? other) => ModelEquality.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ModelEquality.Hash(this);
 }
 
 /// <summary>Token bucket limits: <see cref="RateLimit"/> tokens a second refill a bucket of <see cref="BurstLimit"/>; each request takes one.</summary>

@@ -120,41 +120,6 @@ internal sealed class GatewayMetrics : IDisposable
     public void Dispose() => Sources.TryRemove(this, out _);
 }
 
-/// <summary>
-/// The labels of one stage's requests, made once per method (the stage's <c>metricsEnabled</c>
-/// decides whether the method and resource are among them) and kept for the life of the snapshot.
-/// </summary>
-internal sealed class StageMetricLabels(Api api, Stage stage)
-{
-    private readonly ConcurrentDictionary<CompiledMethod, MethodLabels> _byMethod = new();
-    private readonly MethodLabels _stageOnly = new(api.Id, stage.StageName, null, null, Pipeline.ApiProfile.For(api.Protocol).RouteLabels);
-
-    /// <summary>The labels of a request of <paramref name="method"/> (null: it matched none).</summary>
-    public MethodLabels For(CompiledMethod? method) =>
-        method is null ? _stageOnly : _byMethod.GetOrAdd(method, Create);
-
-    private MethodLabels Create(CompiledMethod method)
-    {
-        var key = Policies.Throttling.UsageCompiler.MethodKey(method.ResourcePath, method.Model.HttpMethod);
-        var detailed = Setting(key)?.MetricsEnabled ?? Setting("*/*")?.MetricsEnabled ?? false;
-        return detailed
-            ? new MethodLabels(api.Id, stage.StageName, method.Model.HttpMethod, method.ResourcePath, Pipeline.ApiProfile.For(api.Protocol).RouteLabels)
-            : _stageOnly;
-    }
-
-    private MethodSetting? Setting(string key)
-    {
-        foreach (var (raw, setting) in stage.MethodSettings)
-        {
-            if (string.Equals(Policies.Throttling.UsageCompiler.NormalizeMethodKey(raw), key, StringComparison.Ordinal))
-            {
-                return setting;
-            }
-        }
-        return null;
-    }
-}
-
 /// <summary>The label values of one method of a stage (or of the stage alone).</summary>
 internal sealed class MethodLabels
 {

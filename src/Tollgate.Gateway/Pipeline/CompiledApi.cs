@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Policies.Cors;
 using Tollgate.Gateway.Responses;
@@ -6,9 +5,16 @@ using Tollgate.Gateway.Routing;
 
 namespace Tollgate.Gateway.Pipeline;
 
-/// <summary>An API ready to serve: its route table and gateway responses, compiled once per config.</summary>
+/// <summary>
+/// A deployment ready to serve: an API definition's route table, methods and gateway responses.
+/// Compiled once per definition and shared by every stage that serves it; a reload whose
+/// definition (and <see cref="Config.DeploymentSettings"/>) is unchanged reuses it as it is.
+/// Nothing in it belongs to a stage or to the key and plan set: those are bound per stage
+/// (<see cref="CompiledStage"/>).
+/// </summary>
 internal sealed class CompiledApi(Api model, RouteTable routes, GatewayResponseRenderer responses, long maxRequestBodyBytes)
 {
+    /// <summary>The definition compiled (<see cref="Deployment.Definition"/>: no stages, no deployments).</summary>
     public Api Model { get; } = model;
 
     public string Id => Model.Id;
@@ -24,37 +30,9 @@ internal sealed class CompiledApi(Api model, RouteTable routes, GatewayResponseR
 
     /// <summary>HTTP APIs: the compiled <c>x-amazon-apigateway-cors</c>; null when the API has none.</summary>
     public CorsRules? Cors { get; init; }
-}
 
-/// <summary>A stage of a compiled API: what a request is served by once routing has found it.</summary>
-internal sealed class CompiledStage(CompiledApi api, Stage model)
-{
-    public CompiledApi Api { get; } = api;
-
-    public Stage Model { get; } = model;
-
-    public string StageName => Model.StageName;
-
-    public ImmutableDictionary<string, string> Variables => Model.Variables;
-
-    /// <summary>
-    /// <c>$context.deploymentId</c> and the proxy event's <c>requestContext.deploymentId</c>: an
-    /// API Gateway-looking id (six lower-case alphanumerics) derived from the API and stage, so it
-    /// is stable across restarts and reloads (Tollgate has no separate deployments).
-    /// </summary>
-    public string DeploymentId { get; } = ResourceIds.For("deployment " + api.Model.Id + "/" + model.StageName);
-
-    /// <summary>The stage's access log; null when it has none (then nothing is rendered).</summary>
-    public Observability.AccessLog? AccessLog { get; init; }
-
-    private Observability.StageMetricLabels? _metricLabels;
-
-    /// <summary>The metric labels of a request of this stage (made on first use: only when metrics are read).</summary>
-    public Observability.MethodLabels MetricLabels(CompiledMethod? method) =>
-        (_metricLabels ??= new Observability.StageMetricLabels(Api.Model, Model)).For(method);
-
-    /// <summary>Whether the stage's requests get a server span (<c>tracingEnabled</c>).</summary>
-    public bool TracingEnabled => Model.TracingEnabled;
+    /// <summary>Every method of the definition; a method's <see cref="CompiledMethod.Index"/> is its place here.</summary>
+    public CompiledMethod[] Methods { get; init; } = [];
 }
 
 /// <summary>
@@ -82,6 +60,9 @@ internal sealed class CompiledMethod(
     public IRequestPolicy[] Policies { get; } = policies;
 
     public IIntegration Integration { get; } = integration;
+
+    /// <summary>The method's place in <see cref="CompiledApi.Methods"/>: where a stage keeps its settings of it.</summary>
+    public int Index { get; init; }
 }
 
 /// <summary>Derives API Gateway-looking resource ids (six lower-case alphanumerics) from paths, stable across restarts.</summary>

@@ -35,17 +35,19 @@ internal sealed record MethodCompilation(
     /// <summary>What the method's kind of API (REST or HTTP) does differently.</summary>
     public ApiProfile Profile => ApiProfile.For(Api.Protocol);
 
-    /// <summary>The whole configuration (e.g. its Lambda endpoints).</summary>
+    /// <summary>
+    /// The settings a method is compiled against (<see cref="DeploymentSettings.ToConfig"/>):
+    /// Lambda, IAM, JWT, server limits, region and account. It holds no APIs, keys, plans or
+    /// stages: a compiled method is reused by later configs whose settings are equal, so what
+    /// changes per stage or per key set is bound per stage (<see cref="CompiledStage"/>).
+    /// </summary>
     public GatewayConfig Config { get; init; } = new();
 
     /// <summary>What the methods of one API share in one compilation (e.g. the API's compiled models).</summary>
     public ApiCompilationCache Shared { get; init; } = new();
-
-    /// <summary>The config's compiled keys, plans and throttle chains (part of the snapshot being built).</summary>
-    public UsageSnapshot? Usage { get; init; }
 }
 
-/// <summary>Values compiled once per API per snapshot and shared by its methods' policies and integrations.</summary>
+/// <summary>Values compiled once per deployment and shared by its methods' policies and integrations.</summary>
 internal sealed class ApiCompilationCache
 {
     private readonly Dictionary<string, object> _items = new(StringComparer.Ordinal);

@@ -15,21 +15,13 @@ internal static class ApiKeyPolicies
         {
             return null;
         }
-        var usage = c.Usage ?? throw new InvalidOperationException("A method is compiled with the usage snapshot of its config.");
         var fromAuthorizer = c.Api.ApiKeySource == ApiKeySource.Authorizer;
         if (fromAuthorizer && !string.Equals(c.Method.AuthorizationType, "CUSTOM", StringComparison.OrdinalIgnoreCase))
         {
             c.Diagnostics.Warning(c.Location,
                 "requires an API key from the authorizer (API key source AUTHORIZER) but has no Lambda authorizer; every request answers 403 Forbidden.");
         }
-        var stages = new StageUsage?[c.Api.Stages.Length];
-        var names = new string[stages.Length];
-        for (var i = 0; i < stages.Length; i++)
-        {
-            names[i] = c.Api.Stages[i].StageName;
-            stages[i] = usage.FindStage(c.Api.Id, names[i]);
-        }
-        return new ApiKeyPolicy(usage.Keys, names, stages, fromAuthorizer, c.LoggerFactory.CreateLogger("Tollgate.ApiKeys"), c.Location);
+        return new ApiKeyPolicy(fromAuthorizer, c.LoggerFactory.CreateLogger("Tollgate.ApiKeys"), c.Location);
     }
 }
 
@@ -38,12 +30,11 @@ internal static class ApiKeyPolicies
 /// <c>HEADER</c>) or from the authorizer's <c>usageIdentifierKey</c> (<c>AUTHORIZER</c>). A key that
 /// is missing, unknown, disabled or in no usage plan of the stage gets 403 <c>{"message":"Forbidden"}</c>
 /// (<c>INVALID_API_KEY</c>), as in API Gateway, which does not say which. An accepted key sets
-/// <c>$context.identity.apiKey</c>, <c>apiKeyId</c> and the plan that throttling applies.
+/// <c>$context.identity.apiKey</c>, <c>apiKeyId</c> and the plan that throttling applies. The keys
+/// and plans are the request's stage's (<see cref="CompiledStage.Usage"/>, bound with the snapshot
+/// in use), so a reload that changes only keys or plans leaves compiled methods as they are.
 /// </summary>
 internal sealed class ApiKeyPolicy(
-    ApiKeyTable keys,
-    string[] stageNames,
-    StageUsage?[] stages,
     bool fromAuthorizer,
     ILogger logger,
     string location) : IRequestPolicy
@@ -55,13 +46,12 @@ internal sealed class ApiKeyPolicy(
 
     public ValueTask<StepResult> InvokeAsync(RequestContext context)
     {
-        var stage = FindStage(context.Stage?.StageName);
         string? value = fromAuthorizer ? context.UsageIdentifierKey : HeaderValue(context);
-        if (stage is null)
+        if (context.Stage?.Usage is not { } stage)
         {
             return ValueTask.FromResult<StepResult>(Forbidden);
         }
-        var check = keys.Check(stage, value);
+        var check = stage.Keys.Check(stage, value);
         if (!check.Accepted)
         {
             if (logger.IsEnabled(LogLevel.Debug))
@@ -83,17 +73,5 @@ internal sealed class ApiKeyPolicy(
         var values = context.Http.Request.Headers[HeaderName];
         // A repeated header is not a key API Gateway would accept; Check refuses the joined value.
         return values.Count == 0 ? null : values.ToString();
-    }
-
-    private StageUsage? FindStage(string? name)
-    {
-        for (var i = 0; i < stageNames.Length; i++)
-        {
-            if (string.Equals(stageNames[i], name, StringComparison.Ordinal))
-            {
-                return stages[i];
-            }
-        }
-        return null;
     }
 }

@@ -23,10 +23,15 @@ internal sealed class MethodLimits(BucketSpec[] anonymous, BucketSpec[][] byPlan
     public BucketSpec[] ChainFor(StagePlan? plan) => plan is null ? Anonymous : byPlanSlot[plan.Slot];
 }
 
-/// <summary>The usage plans and method limits of one API stage.</summary>
+/// <summary>
+/// The usage plans, API keys and method limits of one API stage, compiled with the snapshot's key
+/// and plan set. Bound to the stage (<see cref="Pipeline.CompiledStage.Usage"/>), never to a
+/// compiled method: a reload that changes only keys or plans rebinds stages and recompiles no API.
+/// </summary>
 internal sealed class StageUsage(
     string apiId,
     string stageName,
+    ApiKeys.ApiKeyTable keys,
     FrozenDictionary<string, StagePlan> planByKeyId,
     FrozenDictionary<string, MethodLimits> methods,
     MethodLimits otherMethods)
@@ -35,12 +40,15 @@ internal sealed class StageUsage(
 
     public string StageName { get; } = stageName;
 
+    /// <summary>The snapshot's API keys (every stage of a snapshot holds the same table).</summary>
+    public ApiKeys.ApiKeyTable Keys { get; } = keys;
+
     /// <summary>The key's plan on this stage (AWS allows at most one).</summary>
     public bool TryGetPlan(string keyId, out StagePlan plan) => planByKeyId.TryGetValue(keyId, out plan!);
 
     /// <summary>
     /// The limits of a method, by the resource's path template and the method as defined on the
-    /// resource (<c>ANY</c> for an any-method). Call it when compiling routes and keep the result;
+    /// resource (<c>ANY</c> for an any-method). Called when a stage is bound, never per request;
     /// a method the API does not declare gets the stage's <c>*/*</c> defaults.
     /// </summary>
     public MethodLimits GetMethod(string resourcePath, string httpMethod) =>

@@ -8,38 +8,24 @@ namespace Tollgate.Gateway.Policies.Throttling;
 internal static class ThrottlingPolicies
 {
     /// <summary>Every method gets one: the stage and account limits apply with or without an API key.</summary>
-    public static IRequestPolicy? Create(MethodCompilation c)
-    {
-        if (c.Usage is not { } usage)
-        {
-            return null;
-        }
-        var names = new string[c.Api.Stages.Length];
-        var limits = new MethodLimits?[names.Length];
-        for (var i = 0; i < names.Length; i++)
-        {
-            names[i] = c.Api.Stages[i].StageName;
-            limits[i] = usage.FindStage(c.Api.Id, names[i])?.GetMethod(c.Resource.Path, c.Method.HttpMethod);
-        }
-        return new ThrottlingPolicy(c.Services.Usage.Gate, names, limits);
-    }
+    public static IRequestPolicy? Create(MethodCompilation c) => new ThrottlingPolicy(c.Services.Usage.Gate);
 }
 
 /// <summary>
 /// Takes the method's throttle chain (usage plan per-method, usage plan, stage per-method, account)
-/// and, for a request under a usage plan, counts it against the plan's quota. The limits of each
-/// stage are compiled once per snapshot; a request costs one short scan of the API's stages, the
+/// and, for a request under a usage plan, counts it against the plan's quota. The chains are
+/// bound to the request's stage when the snapshot is compiled (<see cref="CompiledStage.For"/>),
+/// so the policy holds nothing of the key and plan set: a request costs an array index, the
 /// bucket updates and no allocation.
 /// </summary>
-internal sealed class ThrottlingPolicy(UsageGate gate, string[] stageNames, MethodLimits?[] limits) : IRequestPolicy
+internal sealed class ThrottlingPolicy(UsageGate gate) : IRequestPolicy
 {
     private static readonly GatewayError Throttled = GatewayError.Of(GatewayResponseType.THROTTLED);
     private static readonly GatewayError QuotaExceeded = GatewayError.Of(GatewayResponseType.QUOTA_EXCEEDED);
 
     public ValueTask<StepResult> InvokeAsync(RequestContext context)
     {
-        var method = Find(context.Stage?.StageName);
-        if (method is null)
+        if (context.Stage is not { } stage || context.Method is not { } compiled || stage.For(compiled).Limits is not { } method)
         {
             return default;
         }
@@ -58,16 +44,4 @@ internal sealed class ThrottlingPolicy(UsageGate gate, string[] stageNames, Meth
         UsageDecision.QuotaExceeded => QuotaExceeded,
         _ => null,
     };
-
-    private MethodLimits? Find(string? stageName)
-    {
-        for (var i = 0; i < stageNames.Length; i++)
-        {
-            if (string.Equals(stageNames[i], stageName, StringComparison.Ordinal))
-            {
-                return limits[i];
-            }
-        }
-        return null;
-    }
 }

@@ -100,7 +100,10 @@ internal static class UsageCompiler
             foreach (var stage in api.Stages)
             {
                 var plans = plansOfStage.TryGetValue((api.Id, stage.StageName), out var p) ? p : [];
-                stages[(api.Id, stage.StageName)] = CompileStage(api, stage, plans, account, diagnostics);
+                // The methods the stage serves are those of its deployment (the snapshot compiler
+                // reports a deployment id that names none).
+                var served = Deployment.Served(api, stage)?.Definition ?? api;
+                stages[(api.Id, stage.StageName)] = CompileStage(served, stage, keys, plans, account, diagnostics);
             }
         }
         return new UsageSnapshot(keys, plansById.ToFrozenDictionary(), stages.ToFrozenDictionary(), account);
@@ -149,7 +152,7 @@ internal static class UsageCompiler
         return new ApiKeyTable(byValue.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
-    private static StageUsage CompileStage(Api api, Stage stage, List<(CompiledPlan Plan, UsagePlanApiStage Stage)> plans,
+    private static StageUsage CompileStage(Api api, Stage stage, ApiKeyTable keys, List<(CompiledPlan Plan, UsagePlanApiStage Stage)> plans,
         BucketSpec account, DiagnosticBag diagnostics)
     {
         var where = $"API '{api.Id}', stage '{stage.StageName}'";
@@ -200,7 +203,7 @@ internal static class UsageCompiler
             }
         }
         var other = Chains(api, stage, "*/*", null, defaults, stagePlans, account);
-        return new StageUsage(api.Id, stage.StageName, planByKey.ToFrozenDictionary(), methods.ToFrozenDictionary(), other);
+        return new StageUsage(api.Id, stage.StageName, keys, planByKey.ToFrozenDictionary(), methods.ToFrozenDictionary(), other);
     }
 
     private static MethodLimits Chains(Api api, Stage stage, string methodKey, MethodSetting? own, MethodSetting? defaults,

@@ -38,8 +38,12 @@ internal sealed class PolicyHarness : IDisposable
 
     public GatewaySnapshot? Snapshot { get; private set; }
 
-    /// <summary>Compiles another config over the same long-lived services, as a reload does.</summary>
-    public void Reload(GatewayConfig config) => Snapshot = SnapshotCompiler.Compile(config, Services, new DiagnosticBag());
+    /// <summary>
+    /// Compiles another config over the same long-lived services, as a reload does: given the
+    /// snapshot in use, so unchanged deployments are reused.
+    /// </summary>
+    public void Reload(GatewayConfig config, DiagnosticBag? diagnostics = null) =>
+        Snapshot = SnapshotCompiler.Compile(config, Services, diagnostics ?? new DiagnosticBag(), previous: Snapshot);
 
     /// <summary>Runs the policies of the method that <paramref name="method"/> <paramref name="path"/> routes to (path includes the stage).</summary>
     public async Task<(GatewayError? Error, RequestContext Context)> RunAsync(string method, string path, string? apiKey = null,
