@@ -41,6 +41,7 @@ internal static class ForwarderErrors
         switch (result.Error)
         {
             case ForwarderError.RequestCanceled:
+                // Recorded by the completion point (ClientAborted); nothing is left to answer.
                 logger.LogDebug("{RequestId}{Where} client went away before the integration answered.", context.RequestId, where);
                 context.Http.Abort();
                 return null;
@@ -78,7 +79,7 @@ internal static class ForwarderErrors
                 {
                     return GatewayError.Of(GatewayResponseType.INTEGRATION_TIMEOUT);
                 }
-                context.Http.Abort();
+                context.CutResponse();
                 return null;
             case ForwarderError.ResponseBodyTooLarge:
             case ForwarderError.ResponseBodyFailed:
@@ -86,7 +87,9 @@ internal static class ForwarderErrors
                 logger.LogWarning("{RequestId}{Where} integration response body could not be read: {Message}", context.RequestId, where, result.Detail);
                 return GatewayError.Of(GatewayResponseType.INTEGRATION_FAILURE);
             case ForwarderError.ResponseCut:
-                // The head is gone already and the forwarder ended the exchange abruptly.
+                // The head is gone already and the forwarder ended the exchange abruptly (the
+                // completion point also says whether it was the client that went away).
+                context.ResponseCut = true;
                 return null;
             default:
                 // ConnectFailed, RequestFailed: the endpoint could not be reached or did not answer.

@@ -179,6 +179,26 @@ public sealed class PhaseTableTests
         }
     }
 
+    [Fact]
+    public async Task Completion_BackendStopsHalfWay_RecordedAsCut()
+    {
+        // The head promises 100 bytes; the backend sends 10 and closes.
+        await using var backend = RawBackend.Start(x => x.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"));
+        await using var gateway = await RunningGateway.StartAsync(Config(Api("s", "prod", Resource("/half", ("GET", Proxy(backend.Url + "/half"))))));
+        var completed = Capture(gateway);
+
+        await Assert.ThrowsAnyAsync<HttpRequestException>(async () =>
+        {
+            using var response = await gateway.Client.GetAsync("/prod/half");
+            await response.Content.ReadAsByteArrayAsync();
+        });
+
+        var outcome = await completed.Next();
+        Assert.True(outcome.ResponseCut);
+        Assert.Equal(200, outcome.Status);
+        Assert.Null(outcome.ErrorType);
+    }
+
     private static void Insert(RunningGateway gateway, RequestStage after, IRequestStep step)
     {
         var rows = RequestPhase.Rows.ToList();

@@ -49,6 +49,8 @@ public sealed class ForwarderErrorsTests
         var error = Enum.Parse<ForwarderError>(name);
         var context = Context();
         var answer = ForwarderErrors.Apply(context, new ForwardResult(error, Detail: detail), Target, TimeSpan.FromSeconds(29), NullLogger.Instance);
+        // A response whose head was sent and that could not be finished is recorded as cut.
+        Assert.Equal(error is ForwarderError.ResponseBodyIdle or ForwarderError.ResponseCut, context.ResponseCut);
         if (type is null)
         {
             Assert.Null(answer);
