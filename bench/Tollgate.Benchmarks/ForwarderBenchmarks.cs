@@ -64,14 +64,14 @@ public class ForwarderBenchmarks
     [Benchmark(Description = "upstream request with 8 headers + X-Forwarded-*")]
     public int CreateRequest()
     {
-        var request = HttpForwarder.CreateRequest(_context.Http, new ForwardRequest("GET", new Tollgate.Gateway.Upstreams.Destination(Target, null!), null, TimeSpan.FromSeconds(29), 10 << 20, Tollgate.Gateway.Model.ServerSettings.DefaultUpgradeProtocols, Tollgate.Gateway.Integrations.ForwarderErrors.ForwardedFor(_context)), isUpgrade: false);
+        var request = HttpForwarder.CreateRequest(_context.Http, new ForwardRequest("GET", new Tollgate.Gateway.Forwarding.Destination(Target, null!), null, TimeSpan.FromSeconds(29), 10 << 20, Tollgate.Gateway.Model.ServerSettings.DefaultUpgradeProtocols, Tollgate.Gateway.Integrations.ForwarderErrors.ForwardedFor(_context)), isUpgrade: false);
         return request.Headers.Count;
     }
 
     [Benchmark(Description = "upstream request, REST header table (HTTP_PROXY)")]
     public int CreateRequestRest()
     {
-        var request = HttpForwarder.CreateRequest(_context.Http, new ForwardRequest("GET", new Tollgate.Gateway.Upstreams.Destination(Target, null!), null, TimeSpan.FromSeconds(29), 10 << 20, Tollgate.Gateway.Model.ServerSettings.DefaultUpgradeProtocols, Tollgate.Gateway.Integrations.ForwarderErrors.ForwardedFor(_context), RestHeaderRules: true, ApiId: _context.Stage?.Api.Id), isUpgrade: false);
+        var request = HttpForwarder.CreateRequest(_context.Http, new ForwardRequest("GET", new Tollgate.Gateway.Forwarding.Destination(Target, null!), null, TimeSpan.FromSeconds(29), 10 << 20, Tollgate.Gateway.Model.ServerSettings.DefaultUpgradeProtocols, Tollgate.Gateway.Integrations.ForwarderErrors.ForwardedFor(_context), RestHeaderRules: true, ApiId: _context.Stage?.Api.Id), isUpgrade: false);
         return request.Headers.Count;
     }
 

@@ -2,8 +2,8 @@ using System.Collections.Immutable;
 using BenchmarkDotNet.Attributes;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
-using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Observability;
+using Tollgate.Gateway.Hosting;
 
 namespace Tollgate.Benchmarks;
 

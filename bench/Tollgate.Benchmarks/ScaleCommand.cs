@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Benchmarks;
 

@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Policies.Authorizers.Iam;
-using Tollgate.Gateway.Policies.Authorizers.SigV4;
+using Tollgate.Gateway.SigV4;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Benchmarks;
 

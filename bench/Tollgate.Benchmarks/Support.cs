@@ -2,9 +2,10 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Forwarding;
-using Tollgate.Gateway.Integrations.Lambda;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Diagnostics;
+using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.Benchmarks;
 

@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using BenchmarkDotNet.Attributes;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Storage;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Benchmarks;
 

@@ -1,9 +1,9 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tollgate.FunctionalTests.Support;
-using Tollgate.Gateway.Integrations.Lambda;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Tests.Support;
+using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.FunctionalTests;
 

@@ -1,3 +1,5 @@
+using Tollgate.Gateway.Diagnostics;
+
 namespace Tollgate.Gateway.Config;
 
 /// <summary>What a feature's section reader needs besides the config object.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tollgate.Gateway.Management;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Config;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Config;
 

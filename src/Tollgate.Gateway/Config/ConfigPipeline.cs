@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Throttling;
-using Tollgate.Gateway.Storage;
+using Tollgate.Gateway.Diagnostics;
+using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.Gateway.Config;
 
@@ -16,7 +17,7 @@ internal static class ConfigPipeline
     /// <summary>
     /// Validates and compiles <paramref name="load"/>. Every problem goes to
     /// <paramref name="diagnostics"/>; null when any is an error. Throws
-    /// <see cref="UsageDatabaseException"/> when the config needs the usage database
+    /// <see cref="Storage.UsageDatabaseException"/> when the config needs the usage database
     /// (<see cref="UsageServices.Needs"/>) and it cannot be opened. Given the snapshot in use,
     /// its compiled deployments are reused where nothing they depend on changed.
     /// </summary>
@@ -111,7 +112,7 @@ internal static class ConfigPipeline
     private static T WithScratchServices<T>(TimeProvider time, Func<GatewayServices, T> run)
     {
         using var forwarder = new Forwarding.HttpForwarder(time, NullLogger<Forwarding.HttpForwarder>.Instance);
-        using var lambda = new Integrations.Lambda.LambdaClient(time, NullLogger.Instance);
+        using var lambda = new Lambda.LambdaClient(time, NullLogger.Instance);
         // In memory only: nothing is opened, nothing written.
         using var usage = new UsageServices(time);
         var services = new GatewayServices(time, NullLoggerFactory.Instance, forwarder, lambda) { Usage = usage };

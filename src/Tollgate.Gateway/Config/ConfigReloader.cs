@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Storage;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Config;
 

@@ -2,6 +2,7 @@ using Tollgate.Gateway.Integrations.HttpApi;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Policies.Cors;
 using Tollgate.Gateway.Routing;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Config;
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Config;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Config;
 

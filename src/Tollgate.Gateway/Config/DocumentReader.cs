@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Config;
 

@@ -1,5 +1,6 @@
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Routing;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Config;
 

@@ -1,3 +1,5 @@
+using Tollgate.Gateway.Diagnostics;
+
 namespace Tollgate.Gateway.Config;
 
 /// <summary>

@@ -6,6 +6,7 @@ using Tollgate.Gateway.Policies.Cors;
 using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Routing;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Config;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Forwarding;
 
@@ -85,7 +86,7 @@ internal sealed class BackendLimiter
     /// <summary>One backend's count of requests in flight.</summary>
     internal sealed class Backend(string name, int limit)
     {
-        private readonly Pipeline.OccasionalReport _refusals = new(TimeSpan.FromSeconds(1));
+        private readonly Diagnostics.OccasionalReport _refusals = new(TimeSpan.FromSeconds(1));
         private int _inFlight;
 
         public string Name { get; } = name;

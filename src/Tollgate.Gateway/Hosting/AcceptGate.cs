@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Hosting;
 
@@ -21,7 +22,7 @@ internal sealed class AcceptGate : IConnectionListenerFactory, IConnectionListen
     private readonly SemaphoreSlim _slots;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Pipeline.OccasionalReport _full = new(TimeSpan.FromSeconds(10));
+    private readonly Diagnostics.OccasionalReport _full = new(TimeSpan.FromSeconds(10));
 
     public AcceptGate(SocketTransportFactory transport, int maxConnections, ILogger logger, TimeProvider time)
     {

@@ -11,12 +11,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Forwarding;
-using Tollgate.Gateway.Integrations.Lambda;
 using Tollgate.Gateway.Management;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Storage;
+using Tollgate.Gateway.Diagnostics;
+using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.Gateway.Hosting;
 

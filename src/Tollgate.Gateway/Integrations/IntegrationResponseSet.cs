@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Integrations.Mapping;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Templates;
 using Tollgate.Gateway.Templates.ApiGateway;
 using Tollgate.Gateway.Templates.JsonPath;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Integrations;
 

@@ -1,7 +1,7 @@
 using System.Text;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Integrations;
 

@@ -1,5 +1,5 @@
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Integrations;
 

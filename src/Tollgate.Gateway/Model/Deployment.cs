@@ -45,7 +45,7 @@ public sealed record Deployment
 
     /// <summary>The id of <see cref="Implicit"/>: six lower-case alphanumerics from the API id and stage name.</summary>
     public static string ImplicitId(string apiId, string stageName) =>
-        Pipeline.ResourceIds.For("deployment " + apiId + "/" + stageName);
+        ResourceIds.For("deployment " + apiId + "/" + stageName);
 
     /// <summary>
     /// The deployment a stage serves: the one its <see cref="Stage.DeploymentId"/> names, or the

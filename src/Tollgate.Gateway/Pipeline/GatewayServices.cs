@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Forwarding;
-using Tollgate.Gateway.Integrations.Lambda;
 using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Policies.Authorizers;
+using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.Gateway.Pipeline;
 

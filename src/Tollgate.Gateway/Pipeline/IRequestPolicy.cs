@@ -5,7 +5,7 @@ namespace Tollgate.Gateway.Pipeline;
 /// <summary>
 /// One step of a method's policy chain (the method phase). It lets the request go on, stops it
 /// with a gateway error, or answers it itself (Handled, as a cache hit will). A policy that fails
-/// never writes the response itself, and no policy decides its own place: <see cref="PolicyOrder"/> does.
+/// never writes the response itself, and no policy decides its own place: <see cref="Config.PolicyOrder"/> does.
 /// </summary>
 internal interface IRequestPolicy
 {

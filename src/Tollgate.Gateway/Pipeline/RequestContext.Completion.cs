@@ -1,7 +1,8 @@
+
 namespace Tollgate.Gateway.Pipeline;
 
 /// <summary>
-/// How a request ended, recorded in one place (<see cref="GatewayHandler"/>'s completion point)
+/// How a request ended, recorded in one place (<see cref="Hosting.GatewayHandler"/>'s completion point)
 /// for every request, and read by access logs, metrics, traces and templates alike.
 /// </summary>
 internal sealed partial class RequestContext

@@ -1,6 +1,5 @@
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Paths;
-using Tollgate.Gateway.Policies.Cors;
 using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Pipeline;
@@ -14,7 +13,7 @@ internal interface IRequestStep
 /// <summary>
 /// The rows of the request phase, in the order they run. The listener's web ACL comes first and
 /// the load balancer's rules after it (both in front of <see cref="Route"/>); the method phase
-/// (<see cref="PolicyOrder"/>) follows the last row.
+/// (<see cref="Config.PolicyOrder"/>) follows the last row.
 /// </summary>
 internal enum RequestStage
 {

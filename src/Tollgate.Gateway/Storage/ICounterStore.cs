@@ -1,4 +1,3 @@
-using Tollgate.Gateway.Policies.Throttling;
 
 namespace Tollgate.Gateway.Storage;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Tollgate.Gateway.Model;
-using Tollgate.Gateway.Policies.Throttling;
 
 namespace Tollgate.Gateway.Storage;
 

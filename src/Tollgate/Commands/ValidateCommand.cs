@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Commands;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Tollgate.FunctionalTests.Support;
-using Tollgate.Gateway.Model;
 using static Tollgate.FunctionalTests.Support.IntegrationModels;
 
 namespace Tollgate.FunctionalTests.Integrations;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Tollgate.FunctionalTests.Support;
-using Tollgate.Gateway.Hosting;
 using Tollgate.Gateway.Model;
 using static Tollgate.FunctionalTests.Support.IntegrationModels;
 using static Tollgate.FunctionalTests.Support.Models;

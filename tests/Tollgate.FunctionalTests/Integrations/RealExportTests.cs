@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Tollgate.FunctionalTests.Support;
 using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.FunctionalTests.Integrations;
 

@@ -6,6 +6,7 @@ using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Observability;
 using Tollgate.Gateway.Tests.Support;
 using static Tollgate.FunctionalTests.Support.Models;
+using Tollgate.Gateway.Forwarding;
 
 namespace Tollgate.FunctionalTests.Observability;
 

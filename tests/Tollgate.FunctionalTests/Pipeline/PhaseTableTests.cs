@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Tollgate.FunctionalTests.Support;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Responses;
 using static Tollgate.FunctionalTests.Support.Models;
 
 namespace Tollgate.FunctionalTests.Pipeline;

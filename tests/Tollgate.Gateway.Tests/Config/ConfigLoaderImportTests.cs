@@ -1,5 +1,6 @@
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Config;
 

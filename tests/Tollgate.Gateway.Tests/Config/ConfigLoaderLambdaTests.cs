@@ -1,6 +1,5 @@
 using Tollgate.Gateway.Config;
-using Tollgate.Gateway.Integrations.Lambda;
-using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.Gateway.Tests.Config;
 

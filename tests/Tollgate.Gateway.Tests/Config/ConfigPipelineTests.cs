@@ -1,6 +1,7 @@
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Storage;
 using Tollgate.Gateway.Tests.Storage;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Config;
 

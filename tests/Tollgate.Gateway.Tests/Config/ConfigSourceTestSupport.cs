@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Forwarding;
-using Tollgate.Gateway.Integrations.Lambda;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Tests.Support;
+using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.Gateway.Tests.Config;
 

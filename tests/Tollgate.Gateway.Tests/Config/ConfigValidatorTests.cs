@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Config;
 

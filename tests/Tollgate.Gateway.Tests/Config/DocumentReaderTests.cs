@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Config;
 

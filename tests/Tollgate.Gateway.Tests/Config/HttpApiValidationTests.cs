@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Config;
 

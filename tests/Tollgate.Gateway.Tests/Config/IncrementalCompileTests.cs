@@ -1,8 +1,8 @@
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Tests.Policies.Throttling;
 using static Tollgate.Gateway.Tests.Policies.Throttling.UsageConfigs;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Config;
 

@@ -1,6 +1,7 @@
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Tests.Support;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Config;
 

@@ -1,6 +1,7 @@
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using static Tollgate.Gateway.Tests.Config.OpenApiImporterTests;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Config;
 

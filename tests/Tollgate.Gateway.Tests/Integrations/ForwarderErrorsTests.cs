@@ -1,14 +1,13 @@
 using System.Collections.Immutable;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Integrations;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Routing;
-using Tollgate.Gateway.Upstreams;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Integrations;
 

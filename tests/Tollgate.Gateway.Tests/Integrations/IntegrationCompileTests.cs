@@ -3,10 +3,11 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Forwarding;
-using Tollgate.Gateway.Integrations.Lambda;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Tests.Support;
+using Tollgate.Gateway.Diagnostics;
+using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.Gateway.Tests.Integrations;
 

@@ -2,6 +2,8 @@ using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Observability;
 using Tollgate.Gateway.Tests.Integrations;
+using Tollgate.Gateway.Diagnostics;
+using Tollgate.Gateway.Forwarding;
 
 namespace Tollgate.Gateway.Tests.Observability;
 

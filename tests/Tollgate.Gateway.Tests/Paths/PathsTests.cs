@@ -2,6 +2,7 @@ using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Integrations;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Paths;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Paths;
 
@@ -142,7 +143,7 @@ public sealed class IntegrationUriDotSegmentTests
     [InlineData("http://${stageVariables.host}/v1/{id}/..")]
     public void Compile_LiteralDotSegment_ConfigError(string uri)
     {
-        var diagnostics = new Tollgate.Gateway.Config.DiagnosticBag();
+        var diagnostics = new Tollgate.Gateway.Diagnostics.DiagnosticBag();
 
         Tollgate.Gateway.Integrations.IntegrationUri.Compile(uri, System.Collections.Immutable.ImmutableDictionary<string, Tollgate.Gateway.Pipeline.ParameterSource>.Empty, "API 'a', method 'GET /x'", diagnostics);
 
@@ -157,7 +158,7 @@ public sealed class IntegrationUriDotSegmentTests
     [InlineData("https://${stageVariables.host}")]
     public void Compile_OrdinaryUri_NoDiagnostics(string uri)
     {
-        var diagnostics = new Tollgate.Gateway.Config.DiagnosticBag();
+        var diagnostics = new Tollgate.Gateway.Diagnostics.DiagnosticBag();
 
         Tollgate.Gateway.Integrations.IntegrationUri.Compile(uri, System.Collections.Immutable.ImmutableDictionary<string, Tollgate.Gateway.Pipeline.ParameterSource>.Empty, "x", diagnostics);
 

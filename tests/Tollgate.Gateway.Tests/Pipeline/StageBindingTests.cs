@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Tests.Policies.Throttling;

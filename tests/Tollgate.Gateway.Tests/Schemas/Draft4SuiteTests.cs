@@ -1,4 +1,3 @@
-using Tollgate.Gateway.Schemas;
 
 namespace Tollgate.Gateway.Tests.Schemas;
 

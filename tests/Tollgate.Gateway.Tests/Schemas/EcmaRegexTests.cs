@@ -1,4 +1,3 @@
-using Tollgate.Gateway.Policies.Validation;
 using Tollgate.Gateway.Schemas;
 
 namespace Tollgate.Gateway.Tests.Schemas;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Tollgate.Gateway.Policies.Validation;
 using Tollgate.Gateway.Schemas;
 
 namespace Tollgate.Gateway.Tests.Schemas;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Tollgate.Gateway.Policies.Validation;
 using Tollgate.Gateway.Schemas;
 
 namespace Tollgate.Gateway.Tests.Schemas;

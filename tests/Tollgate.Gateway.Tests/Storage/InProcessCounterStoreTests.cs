@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Tollgate.Gateway.Model;
-using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Storage;
 using Tollgate.Gateway.Tests.Support;
 

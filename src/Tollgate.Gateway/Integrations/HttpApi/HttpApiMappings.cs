@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Integrations.HttpApi;
 

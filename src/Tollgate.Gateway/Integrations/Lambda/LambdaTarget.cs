@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Responses;
+using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.Gateway.Integrations.Lambda;
 

@@ -1,10 +1,10 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Templates;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Integrations.Mapping;
 

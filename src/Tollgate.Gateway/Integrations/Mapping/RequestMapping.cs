@@ -2,11 +2,11 @@ using System.Buffers.Text;
 using System.Collections.Immutable;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Templates;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Integrations.Mapping;
 

@@ -3,11 +3,11 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Responses;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Integrations.Mapping;
 

@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Policies.ApiKeys;
 
-/// <summary>The API key row of <see cref="PolicyOrder"/>.</summary>
+/// <summary>The API key row of <see cref="Config.PolicyOrder"/>.</summary>
 internal static class ApiKeyPolicies
 {
     public static IRequestPolicy? Create(MethodCompilation c)

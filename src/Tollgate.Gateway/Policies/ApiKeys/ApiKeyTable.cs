@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Policies.Throttling;
 
 namespace Tollgate.Gateway.Policies.ApiKeys;

@@ -1,5 +1,5 @@
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Policies.ApiKeys;
 

@@ -1,17 +1,17 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
-using Tollgate.Gateway.Integrations.Lambda;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Authorizers.Cognito;
 using Tollgate.Gateway.Policies.Authorizers.Iam;
 using Tollgate.Gateway.Policies.Authorizers.Jwt;
 using Tollgate.Gateway.Policies.Authorizers.Lambda;
+using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.Gateway.Policies.Authorizers;
 
 /// <summary>
-/// The authorizer row of <see cref="PolicyOrder"/>: compiles a method's authorization
+/// The authorizer row of <see cref="Config.PolicyOrder"/>: compiles a method's authorization
 /// (<c>AWS_IAM</c>, <c>CUSTOM</c> Lambda TOKEN / REQUEST, <c>COGNITO_USER_POOLS</c>, <c>JWT</c>)
 /// into its policy, once per snapshot. A method whose authorizer cannot be compiled fails
 /// closed (500) rather than serve unchecked.

@@ -15,7 +15,7 @@ internal sealed class MeasuredAuthorizer(IAuthorizer inner, string name, TimePro
 {
     private readonly string _spanName = "authorizer " + name;
 
-    /// <summary>The row of <see cref="PolicyOrder"/>: the authorizer of the method, measured.</summary>
+    /// <summary>The row of <see cref="Config.PolicyOrder"/>: the authorizer of the method, measured.</summary>
     public static IRequestPolicy? Create(MethodCompilation c) =>
         AuthorizerPolicies.Create(c) is { } policy
             ? new MeasuredAuthorizer(policy, c.Method.AuthorizerId ?? c.Method.AuthorizationType, c.Services.Time)

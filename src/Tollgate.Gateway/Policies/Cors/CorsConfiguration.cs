@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Policies.Cors;
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Tollgate.Gateway.Storage;
 
 namespace Tollgate.Gateway.Policies.Throttling;
 

@@ -4,7 +4,7 @@ using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Policies.Throttling;
 
-/// <summary>The throttling and quota row of <see cref="PolicyOrder"/>.</summary>
+/// <summary>The throttling and quota row of <see cref="Config.PolicyOrder"/>.</summary>
 internal static class ThrottlingPolicies
 {
     /// <summary>Every method gets one: the stage and account limits apply with or without an API key.</summary>

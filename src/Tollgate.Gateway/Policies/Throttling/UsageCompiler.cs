@@ -1,8 +1,9 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Storage;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Policies.ApiKeys;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Policies.Throttling;
 

@@ -1,6 +1,6 @@
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Storage;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Policies.Throttling;
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Tollgate.Gateway.Storage;
 using Tollgate.Gateway.Policies.ApiKeys;
 
 namespace Tollgate.Gateway.Policies.Throttling;

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Schemas;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Policies.Validation;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Tollgate.Gateway.Schemas;
 
 namespace Tollgate.Gateway.Policies.Validation;
 

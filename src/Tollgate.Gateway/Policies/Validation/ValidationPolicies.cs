@@ -4,7 +4,7 @@ using Tollgate.Gateway.Schemas;
 namespace Tollgate.Gateway.Policies.Validation;
 
 /// <summary>
-/// The request validation row of <see cref="PolicyOrder"/>: the method's request validator (its
+/// The request validation row of <see cref="Config.PolicyOrder"/>: the method's request validator (its
 /// own, else the API's default) with <c>validateRequestParameters</c> and / or
 /// <c>validateRequestBody</c>. The API's models are compiled once per snapshot and shared by its
 /// methods.

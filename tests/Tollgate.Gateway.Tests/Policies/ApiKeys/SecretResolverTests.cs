@@ -1,7 +1,7 @@
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Policies.ApiKeys;
 using Tollgate.Gateway.Tests.Storage;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Policies.ApiKeys;
 

@@ -1,10 +1,10 @@
 using System.Text.Json;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Policies.Authorizers.Iam;
-using Tollgate.Gateway.Policies.Authorizers.SigV4;
+using Tollgate.Gateway.SigV4;
 using Tollgate.Gateway.Tests.Support;
 using static Tollgate.Gateway.Tests.Policies.Authorizers.SigV4TestSupport;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Policies.Authorizers;
 

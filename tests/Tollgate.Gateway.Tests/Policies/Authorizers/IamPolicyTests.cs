@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Policies.Authorizers.Iam;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Policies.Authorizers;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Tollgate.Gateway.Model;
-using Tollgate.Gateway.Policies.Authorizers.SigV4;
+using Tollgate.Gateway.SigV4;
 using Tollgate.Gateway.Tests.Support;
 using static Tollgate.Gateway.Tests.Policies.Authorizers.SigV4TestSupport;
 

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Tollgate.Gateway.Policies.Authorizers.SigV4;
+using Tollgate.Gateway.SigV4;
 
 namespace Tollgate.Gateway.Tests.Policies.Authorizers;
 
@@ -80,7 +80,7 @@ public sealed class SigV4CanonicalTests
         // AWS General Reference, "Examples of how to derive a signing key for Signature Version 4".
         var seed = System.Text.Encoding.UTF8.GetBytes("AWS4wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
 
-        var key = Tollgate.Gateway.Policies.Authorizers.Iam.IamCredential.DeriveSigningKey(seed, "20120215", "us-east-1", "iam");
+        var key = Tollgate.Gateway.SigV4.SigV4Key.DeriveSigningKey(seed, "20120215", "us-east-1", "iam");
 
         Assert.Equal("f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d", Convert.ToHexStringLower(key));
     }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Tollgate.Gateway.Model;
-using Tollgate.Gateway.Policies.Authorizers.SigV4;
+using Tollgate.Gateway.SigV4;
 using Tollgate.Gateway.Tests.Support;
 using static Tollgate.Gateway.Tests.Policies.Authorizers.SigV4TestSupport;
 

@@ -2,10 +2,10 @@ using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Policies.Authorizers.Iam;
-using Tollgate.Gateway.Policies.Authorizers.SigV4;
+using Tollgate.Gateway.SigV4;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Policies.Authorizers;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Policies.Cors;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Policies.Cors;
 

@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Forwarding;
-using Tollgate.Gateway.Integrations.Lambda;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Tests.Support;
+using Tollgate.Gateway.Diagnostics;
+using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.Gateway.Tests.Policies.Throttling;
 

@@ -1,5 +1,5 @@
+using Tollgate.Gateway.Storage;
 using Tollgate.Gateway.Model;
-using Tollgate.Gateway.Policies.Throttling;
 
 namespace Tollgate.Gateway.Tests.Policies.Throttling;
 

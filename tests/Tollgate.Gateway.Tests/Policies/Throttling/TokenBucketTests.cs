@@ -1,5 +1,5 @@
-using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Tests.Support;
+using Tollgate.Gateway.Storage;
 
 namespace Tollgate.Gateway.Tests.Policies.Throttling;
 

@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
-using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Storage;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Policies.Throttling;
 using static Tollgate.Gateway.Tests.Policies.Throttling.UsageConfigs;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Policies.Throttling;
 

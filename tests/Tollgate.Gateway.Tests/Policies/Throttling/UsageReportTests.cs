@@ -1,10 +1,10 @@
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Storage;
 using Tollgate.Gateway.Tests.Storage;
 using Tollgate.Gateway.Tests.Support;
 using static Tollgate.Gateway.Tests.Policies.Throttling.UsageConfigs;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Policies.Throttling;
 

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Policies.Validation;
 using Tollgate.Gateway.Schemas;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Tests.Policies.Validation;
 

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Tollgate.Gateway.Policies.Validation;
-using Tollgate.Gateway.Schemas;
 
 namespace Tollgate.Gateway.Tests.Policies.Validation;
 

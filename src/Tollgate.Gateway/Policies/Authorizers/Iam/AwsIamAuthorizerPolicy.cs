@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Policies.Authorizers.SigV4;
+using Tollgate.Gateway.SigV4;
 using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Policies.Authorizers.Iam;

@@ -1,5 +1,6 @@
 using Tollgate.Gateway.Model;
-using Tollgate.Gateway.Policies.Authorizers.SigV4;
+using Tollgate.Gateway.SigV4;
+using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Policies.Authorizers.Iam;
 
@@ -9,6 +10,15 @@ namespace Tollgate.Gateway.Policies.Authorizers.Iam;
 /// <param name="HttpMethod">The HTTP method (upper case).</param>
 /// <param name="Path">The request path within the stage, for example <c>/orders/42</c>.</param>
 internal readonly record struct MethodTarget(string ApiId, string Stage, string HttpMethod, string Path);
+
+/// <summary>Who signed a request to an <c>AWS_IAM</c> method: the values behind <c>$context.identity.*</c>.</summary>
+internal sealed record CallerIdentity(
+    string AccessKeyId,
+    string PrincipalArn,
+    string AccountId,
+    string UserName,
+    string Region,
+    IamPrincipalEntry Principal);
 
 /// <summary>The result of an <c>AWS_IAM</c> check: the caller and method ARN, or a failure.</summary>
 internal readonly record struct IamAuthorizationResult(CallerIdentity? Identity, string? MethodArn, AuthFailure? Failure)
@@ -30,7 +40,10 @@ internal sealed class IamAuthorizer(SigV4Verifier verifier, string? region, stri
         {
             return new IamAuthorizationResult(null, null, verified.Failure);
         }
-        var identity = verified.Identity!;
+        // The verifier found the key in this authorizer's IAM credential store, whose keys are IAM credentials.
+        var caller = verified.Identity!;
+        var principal = ((IamCredential)caller.Key).Principal;
+        var identity = new CallerIdentity(caller.AccessKeyId, principal.Arn, principal.AccountId, principal.Name, caller.Region, principal);
         var arn = ExecuteApiArn.Build(
             region ?? identity.Region, accountId, target.ApiId, target.Stage, target.HttpMethod, target.Path);
         var decision = IamPolicy.Evaluate(identity.Principal.Policies, ExecuteApiArn.InvokeAction, arn);

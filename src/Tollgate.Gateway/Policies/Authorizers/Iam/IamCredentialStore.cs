@@ -2,8 +2,9 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Diagnostics;
+using Tollgate.Gateway.SigV4;
 
 namespace Tollgate.Gateway.Policies.Authorizers.Iam;
 
@@ -21,58 +22,15 @@ internal sealed class IamPrincipalEntry
     public required ImmutableArray<IamPolicy> Policies { get; init; }
 }
 
-/// <summary>
-/// One access key. Keeps <c>"AWS4" + secret</c> and the last derived signing key: callers sign
-/// with one date, region and service at a time, so one entry per key hits almost always and
-/// bounds memory without any eviction policy.
-/// </summary>
-internal sealed class IamCredential
+/// <summary>An IAM access key and the principal it belongs to.</summary>
+internal sealed class IamCredential(string accessKeyId, string secretAccessKey, string? sessionToken, IamPrincipalEntry principal)
+    : SigV4Key(accessKeyId, secretAccessKey, sessionToken)
 {
-    private readonly byte[] _secretSeed;
-    private volatile DerivedKey? _last;
-
-    public IamCredential(string accessKeyId, string secretAccessKey, string? sessionToken, IamPrincipalEntry principal)
-    {
-        AccessKeyId = accessKeyId;
-        _secretSeed = Encoding.UTF8.GetBytes("AWS4" + secretAccessKey);
-        SessionToken = sessionToken;
-        Principal = principal;
-    }
-
-    public string AccessKeyId { get; }
-    public string? SessionToken { get; }
-    public IamPrincipalEntry Principal { get; }
-
-    /// <summary>HMAC chain "AWS4"+secret → date → region → service → "aws4_request", cached.</summary>
-    public byte[] GetSigningKey(string date, string region, string service)
-    {
-        var last = _last;
-        if (last is not null && last.Date == date && last.Region == region && last.Service == service)
-        {
-            return last.Key;
-        }
-        var key = DeriveSigningKey(_secretSeed, date, region, service);
-        _last = new DerivedKey(date, region, service, key);
-        return key;
-    }
-
-    public static byte[] DeriveSigningKey(byte[] secretSeed, string date, string region, string service)
-    {
-        Span<byte> k = stackalloc byte[32];
-        HMACSHA256.HashData(secretSeed, Encoding.UTF8.GetBytes(date), k);
-        HMACSHA256.HashData(k, Encoding.UTF8.GetBytes(region), k);
-        HMACSHA256.HashData(k, Encoding.UTF8.GetBytes(service), k);
-        HMACSHA256.HashData(k, "aws4_request"u8, k);
-        return k.ToArray();
-    }
-
-    public override string ToString() => $"IamCredential {{ AccessKeyId = {AccessKeyId} }}";
-
-    private sealed record DerivedKey(string Date, string Region, string Service, byte[] Key);
+    public IamPrincipalEntry Principal { get; } = principal;
 }
 
 /// <summary>Access keys by id, built from <see cref="IamSettings"/> once per config.</summary>
-internal sealed class IamCredentialStore
+internal sealed class IamCredentialStore : ISigV4Keys
 {
     private readonly FrozenDictionary<string, IamCredential> _keys;
 
@@ -86,6 +44,13 @@ internal sealed class IamCredentialStore
 
     public bool TryGet(string accessKeyId, out IamCredential credential) =>
         _keys.TryGetValue(accessKeyId, out credential!);
+
+    bool ISigV4Keys.TryGetKey(string accessKeyId, out SigV4Key key)
+    {
+        var found = _keys.TryGetValue(accessKeyId, out var credential);
+        key = credential!;
+        return found;
+    }
 
     /// <summary>Builds the store, reporting every problem (bad ARN, duplicate key, bad policy).</summary>
     public static IamCredentialStore Build(IamSettings settings, DiagnosticBag diagnostics)

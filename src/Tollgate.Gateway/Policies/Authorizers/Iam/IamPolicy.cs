@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using Tollgate.Gateway.Config;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Policies.Authorizers.Iam;
 

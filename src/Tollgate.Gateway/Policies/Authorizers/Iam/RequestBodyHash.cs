@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
-using Tollgate.Gateway.Policies.Authorizers.SigV4;
+using Tollgate.Gateway.SigV4;
 
 namespace Tollgate.Gateway.Policies.Authorizers.Iam;
 

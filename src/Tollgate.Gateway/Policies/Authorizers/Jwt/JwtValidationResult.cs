@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Policies.Authorizers.Jwt;
 

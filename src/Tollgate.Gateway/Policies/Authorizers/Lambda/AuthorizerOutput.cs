@@ -1,8 +1,8 @@
 using System.Collections.Frozen;
 using System.Text.Json;
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Authorizers.Iam;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Policies.Authorizers.Lambda;
 

@@ -1,6 +1,6 @@
-using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Integrations.HttpApi;
 using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Diagnostics;
 
 namespace Tollgate.Gateway.Policies.Authorizers.Lambda;
 

@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
-using Tollgate.Gateway.Integrations.Lambda;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Authorizers.Iam;
 using Tollgate.Gateway.Responses;
+using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.Gateway.Policies.Authorizers.Lambda;
 

@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Diagnostics;
 
-namespace Tollgate.Gateway.Integrations.Lambda;
+namespace Tollgate.Gateway.Lambda;
 
 /// <summary>How an invocation ended.</summary>
 internal enum LambdaOutcome
@@ -49,7 +50,7 @@ internal sealed class LambdaClient : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LambdaConcurrency _concurrency;
-    private readonly Pipeline.OccasionalReport _throttled = new(TimeSpan.FromSeconds(1));
+    private readonly Diagnostics.OccasionalReport _throttled = new(TimeSpan.FromSeconds(1));
 
     public LambdaClient(TimeProvider time, ILogger logger, int maxFunctions = LambdaConcurrency.DefaultMaxFunctions)
     {

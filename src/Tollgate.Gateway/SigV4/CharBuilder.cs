@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Tollgate.Gateway.Policies.Authorizers.SigV4;
+namespace Tollgate.Gateway.SigV4;
 
 /// <summary>
 /// A growable character buffer on pooled arrays, so that building a canonical request does not

@@ -1,4 +1,4 @@
-namespace Tollgate.Gateway.Upstreams;
+namespace Tollgate.Gateway.Forwarding;
 
 /// <summary>
 /// How an exchange with a destination ended, as the forwarder sees it: in terms of HTTP and the

@@ -1,4 +1,4 @@
-namespace Tollgate.Gateway.Pipeline;
+namespace Tollgate.Gateway.Diagnostics;
 
 /// <summary>
 /// Counts occurrences of something worth a log line (a refused request, a throttled call, a full

@@ -1,4 +1,4 @@
-namespace Tollgate.Gateway.Policies.Throttling;
+namespace Tollgate.Gateway.Storage;
 
 /// <summary>
 /// One compiled limit of a throttle chain: a bucket's identity and size. Two specs with the same

@@ -1,21 +1,15 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
-using Tollgate.Gateway.Policies.Authorizers.Iam;
+using Tollgate.Gateway.Responses;
 
-namespace Tollgate.Gateway.Policies.Authorizers.SigV4;
+namespace Tollgate.Gateway.SigV4;
 
-/// <summary>Who signed a request: the values behind <c>$context.identity.*</c> for IAM callers.</summary>
-internal sealed record CallerIdentity(
-    string AccessKeyId,
-    string PrincipalArn,
-    string AccountId,
-    string UserName,
-    string Region,
-    IamPrincipalEntry Principal);
+/// <summary>Who signed a request: the key that verified it, and the region it was scoped to.</summary>
+internal sealed record SigV4Caller(string AccessKeyId, string Region, SigV4Key Key);
 
 /// <summary>Either a verified caller or the reason there is none.</summary>
-internal readonly record struct SigV4Result(CallerIdentity? Identity, AuthFailure? Failure)
+internal readonly record struct SigV4Result(SigV4Caller? Identity, AuthFailure? Failure)
 {
     public bool Succeeded => Identity is not null;
 }
@@ -39,7 +33,7 @@ internal sealed record SigV4VerifierOptions
 /// is cached per access key, the canonical request is built in a pooled buffer, and the
 /// signature is compared in constant time.
 /// </summary>
-internal sealed class SigV4Verifier(IamCredentialStore credentials, TimeProvider time, SigV4VerifierOptions options)
+internal sealed class SigV4Verifier(ISigV4Keys credentials, TimeProvider time, SigV4VerifierOptions options)
 {
     private const string UnsignedPayload = "UNSIGNED-PAYLOAD";
 
@@ -55,7 +49,7 @@ internal sealed class SigV4Verifier(IamCredentialStore credentials, TimeProvider
         {
             return Fail(failure);
         }
-        if (!credentials.TryGet(parameters.AccessKeyId, out var credential))
+        if (!credentials.TryGetKey(parameters.AccessKeyId, out var credential))
         {
             return Fail(SigV4Errors.UnrecognizedClient("sigv4.unknown_access_key"));
         }
@@ -87,13 +81,13 @@ internal sealed class SigV4Verifier(IamCredentialStore credentials, TimeProvider
     }
 
     private async ValueTask<SigV4Result> HashThenCheckAsync(
-        SigV4Request request, SigV4Parameters parameters, IamCredential credential, string? declaredHash, CancellationToken cancellationToken)
+        SigV4Request request, SigV4Parameters parameters, SigV4Key credential, string? declaredHash, CancellationToken cancellationToken)
     {
         var bodyHash = await request.Body!.GetSha256HexAsync(cancellationToken);
         return Check(request, parameters, credential, declaredHash ?? bodyHash, bodyHash);
     }
 
-    private SigV4Result Check(SigV4Request request, SigV4Parameters parameters, IamCredential credential, string payloadHash, string? actualBodyHash)
+    private SigV4Result Check(SigV4Request request, SigV4Parameters parameters, SigV4Key credential, string payloadHash, string? actualBodyHash)
     {
         var canonical = new CharBuilder(512);
         byte[]? rented = null;
@@ -149,10 +143,7 @@ internal sealed class SigV4Verifier(IamCredentialStore credentials, TimeProvider
             return new SigV4Result(null, SigV4Errors.Invalid(
                 "The provided 'x-amz-content-sha256' header does not match what was computed.", "sigv4.body_hash_mismatch"));
         }
-        var principal = credential.Principal;
-        return new SigV4Result(
-            new CallerIdentity(credential.AccessKeyId, principal.Arn, principal.AccountId, principal.Name, parameters.Region, principal),
-            null);
+        return new SigV4Result(new SigV4Caller(credential.AccessKeyId, parameters.Region, credential), null);
     }
 
     private AuthFailure? CheckScope(SigV4Parameters p)
@@ -202,7 +193,7 @@ internal sealed class SigV4Verifier(IamCredentialStore credentials, TimeProvider
             : null;
     }
 
-    private static AuthFailure? CheckSessionToken(SigV4Parameters p, IamCredential credential)
+    private static AuthFailure? CheckSessionToken(SigV4Parameters p, SigV4Key credential)
     {
         var expected = credential.SessionToken;
         var sent = p.SecurityToken;

@@ -1,12 +1,12 @@
 using Tollgate.Gateway.Forwarding;
 
-namespace Tollgate.Gateway.Upstreams;
+namespace Tollgate.Gateway.Forwarding;
 
 /// <summary>
 /// Sends one request on pooled connections and returns the answer's head with its body still to
 /// read. One implementation per transport: the gateway's own HTTP/1.1 client for plain
 /// <c>http://</c>, <see cref="System.Net.Http.SocketsHttpHandler"/> for <c>https://</c>
-/// (<see cref="OutboundClients"/> makes them all).
+/// (<c>Upstreams.OutboundClients</c> makes them all).
 /// </summary>
 internal interface IUpstreamClient
 {
@@ -20,6 +20,6 @@ internal interface IUpstreamClient
 /// <summary>
 /// Where one request goes: the absolute URI it is sent to (scheme, authority, path and query, as
 /// <see cref="UpstreamTarget.Create"/> checked it) and the client that reaches it. A target group
-/// (<see cref="ITargetGroup"/>) picks it per request; the forwarder only sends to it.
+/// (<c>Upstreams.ITargetGroup</c>) picks it per request; the forwarder only sends to it.
 /// </summary>
 internal readonly record struct Destination(Uri Address, IUpstreamClient Client);

@@ -3,9 +3,10 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Responses;
 
-namespace Tollgate.Gateway.Pipeline;
+namespace Tollgate.Gateway.Hosting;
 
 /// <summary>
 /// The gateway's one request handler: the request phase (<see cref="RequestPhase"/>: path,

@@ -3,10 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Tollgate.Gateway.Model;
-using Tollgate.Gateway.Policies.Authorizers.Iam;
-using Tollgate.Gateway.Policies.Authorizers.SigV4;
+using Tollgate.Gateway.SigV4;
 
-namespace Tollgate.Gateway.Integrations.Lambda;
+namespace Tollgate.Gateway.Lambda;
 
 /// <summary>
 /// Signs Lambda Invoke API calls with Signature Version 4 (service <c>lambda</c>), header form:
@@ -59,7 +58,7 @@ internal sealed class LambdaSigner(TimeProvider time, Func<string?> configuredRe
             builder.Dispose();
         }
         var stringToSign = $"AWS4-HMAC-SHA256\n{timestamp}\n{scope}\n{BufferedBody.Sha256Hex(Encoding.UTF8.GetBytes(canonical))}";
-        var key = IamCredential.DeriveSigningKey(Encoding.UTF8.GetBytes("AWS4" + credentials.SecretAccessKey), date, region, Service);
+        var key = SigV4Key.DeriveSigningKey(Encoding.UTF8.GetBytes("AWS4" + credentials.SecretAccessKey), date, region, Service);
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
 
         request.Headers.TryAddWithoutValidation("X-Amz-Date", timestamp);

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
-namespace Tollgate.Gateway.Policies.Authorizers.SigV4;
+namespace Tollgate.Gateway.SigV4;
 
 /// <summary>
 /// The canonical request of Signature Version 4, built as AWS builds it for every service but

@@ -1,4 +1,4 @@
-namespace Tollgate.Gateway.Policies.Throttling;
+namespace Tollgate.Gateway.Storage;
 
 /// <summary>What a take from a <see cref="TokenBucket"/> did.</summary>
 internal enum TakeResult

@@ -1,7 +1,7 @@
-using Tollgate.Gateway.Integrations.Lambda;
 using Tollgate.Gateway.Tests.Support;
+using Tollgate.Gateway.Lambda;
 
-namespace Tollgate.Gateway.Tests.Integrations;
+namespace Tollgate.Gateway.Tests.Lambda;
 
 public sealed class LambdaConcurrencyTests
 {

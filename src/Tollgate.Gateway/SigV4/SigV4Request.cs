@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 
-namespace Tollgate.Gateway.Policies.Authorizers.SigV4;
+namespace Tollgate.Gateway.SigV4;
 
 /// <summary>
 /// What the SigV4 verifier needs of a request, independent of Kestrel so that it can be tested

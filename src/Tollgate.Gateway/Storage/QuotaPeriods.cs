@@ -1,6 +1,6 @@
 using Tollgate.Gateway.Model;
 
-namespace Tollgate.Gateway.Policies.Throttling;
+namespace Tollgate.Gateway.Storage;
 
 /// <summary>
 /// Calendar arithmetic of quota periods, all in UTC. A day starts at midnight, a week on Monday

@@ -1,6 +1,7 @@
 using Tollgate.Gateway.Model;
+using Tollgate.Gateway.Responses;
 
-namespace Tollgate.Gateway.Policies.Authorizers.SigV4;
+namespace Tollgate.Gateway.SigV4;
 
 /// <summary>
 /// AWS's messages for SigV4 failures, with the gateway response type each maps to. Texts were

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Tollgate.Gateway.Model;
 
-namespace Tollgate.Gateway.Policies.Throttling;
+namespace Tollgate.Gateway.Storage;
 
 /// <summary>A usage plan as served: ids resolved, quota and per-key throttle ready.</summary>
 internal sealed class CompiledPlan

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 
-namespace Tollgate.Gateway.Integrations.Lambda;
+namespace Tollgate.Gateway.Lambda;
 
 /// <summary>The concurrency limits of one function: places in flight, places in the queue, the longest wait in it.</summary>
 internal readonly record struct LambdaLimits(int MaxConcurrency, int MaxQueued, TimeSpan QueueTimeout);

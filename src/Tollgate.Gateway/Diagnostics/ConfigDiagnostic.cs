@@ -1,4 +1,4 @@
-namespace Tollgate.Gateway.Config;
+namespace Tollgate.Gateway.Diagnostics;
 
 /// <summary>How serious a configuration problem is.</summary>
 public enum DiagnosticSeverity

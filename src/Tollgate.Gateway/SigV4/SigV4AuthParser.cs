@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Tollgate.Gateway.Responses;
 
-namespace Tollgate.Gateway.Policies.Authorizers.SigV4;
+namespace Tollgate.Gateway.SigV4;
 
 /// <summary>The SigV4 parameters of a request, from the Authorization header or the query string.</summary>
 internal sealed class SigV4Parameters

@@ -1,6 +1,6 @@
 using Tollgate.Gateway.Model;
 
-namespace Tollgate.Gateway.Policies.Authorizers;
+namespace Tollgate.Gateway.Responses;
 
 /// <summary>
 /// Why an authorizer refused a request, in the form the gateway response renderer needs: the

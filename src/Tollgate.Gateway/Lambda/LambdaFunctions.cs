@@ -1,6 +1,6 @@
 using Tollgate.Gateway.Model;
 
-namespace Tollgate.Gateway.Integrations.Lambda;
+namespace Tollgate.Gateway.Lambda;
 
 /// <summary>Finds the function an integration or authorizer URI names, and the endpoint that serves it.</summary>
 internal static class LambdaFunctions
