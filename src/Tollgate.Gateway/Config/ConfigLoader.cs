@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Tollgate.Gateway.Management;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Diagnostics;
 

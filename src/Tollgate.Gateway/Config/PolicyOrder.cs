@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Tollgate.Gateway.Diagnostics;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.ApiKeys;

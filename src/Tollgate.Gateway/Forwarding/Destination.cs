@@ -6,7 +6,7 @@ namespace Tollgate.Gateway.Forwarding;
 /// Sends one request on pooled connections and returns the answer's head with its body still to
 /// read. One implementation per transport: the gateway's own HTTP/1.1 client for plain
 /// <c>http://</c>, <see cref="System.Net.Http.SocketsHttpHandler"/> for <c>https://</c>
-/// (<c>Upstreams.OutboundClients</c> makes them all).
+/// (<see cref="OutboundClients"/> makes them all).
 /// </summary>
 internal interface IUpstreamClient
 {

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
-using Tollgate.Gateway.Upstreams;
 
 namespace Tollgate.Gateway.Forwarding;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Diagnostics;
+using Tollgate.Gateway.Forwarding;
 
 namespace Tollgate.Gateway.Lambda;
 
@@ -58,7 +59,7 @@ internal sealed class LambdaClient : IDisposable
         _logger = logger;
         _concurrency = new LambdaConcurrency(time, maxFunctions);
         // The trace headers of an invocation are the gateway's to write (Observability.Tracing).
-        _http = new HttpMessageInvoker(Upstreams.OutboundClients.CreateHandler(new Upstreams.OutboundHandlerOptions
+        _http = new HttpMessageInvoker(Forwarding.OutboundClients.CreateHandler(new Forwarding.OutboundHandlerOptions
         {
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,

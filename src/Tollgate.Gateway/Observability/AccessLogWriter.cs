@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using Tollgate.Gateway.Forwarding;
 
 namespace Tollgate.Gateway.Observability;
 

@@ -1,5 +1,6 @@
 using Tollgate.Gateway.Policies.Authorizers.Jwt;
 using Tollgate.Gateway.Policies.Authorizers.Lambda;
+using Tollgate.Gateway.Forwarding;
 
 namespace Tollgate.Gateway.Policies.Authorizers;
 
@@ -15,7 +16,7 @@ internal sealed class AuthorizerServices : IDisposable
     public AuthorizerServices(TimeProvider time)
     {
         // Issuers' key documents: redirects followed and the environment's proxy used, as a fetch of a document is.
-        _http = new HttpClient(Upstreams.OutboundClients.CreateHandler(new Upstreams.OutboundHandlerOptions
+        _http = new HttpClient(Forwarding.OutboundClients.CreateHandler(new Forwarding.OutboundHandlerOptions
         {
             FetchDocuments = true,
             ConnectTimeout = TimeSpan.FromSeconds(5),

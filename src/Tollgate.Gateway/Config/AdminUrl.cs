@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace Tollgate.Gateway.Management;
+namespace Tollgate.Gateway.Config;
 
 /// <summary>
 /// The address of the admin listener (<c>server.adminListen</c>): <c>http://</c>, a host that is an

@@ -2,7 +2,7 @@ using System.Net;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Forwarding.Http1;
 
-namespace Tollgate.Gateway.Upstreams;
+namespace Tollgate.Gateway.Forwarding;
 
 /// <summary>What a <see cref="SocketsHttpHandler"/> made by <see cref="OutboundClients.CreateHandler"/> differs in.</summary>
 internal sealed record OutboundHandlerOptions
