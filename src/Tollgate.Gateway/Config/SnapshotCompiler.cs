@@ -183,7 +183,7 @@ internal static class SnapshotCompiler
         {
             diagnostics.Error(location, destinationError);
         }
-        return format is null || destination is null ? null : new AccessLog(format, services.AccessLogs.Open(destination, config.AccessLogs));
+        return format is null || destination is null ? null : new AccessLog(format, services.AccessLogs, destination, config.AccessLogs);
     }
 
     internal static string[] PathParameterNames(string pathTemplate)

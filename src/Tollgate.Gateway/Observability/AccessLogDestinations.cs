@@ -5,12 +5,22 @@ using Tollgate.Gateway.Pipeline;
 
 namespace Tollgate.Gateway.Observability;
 
-/// <summary>A stage's compiled access log: its format and the writer of its destination.</summary>
-internal sealed class AccessLog(AccessLogFormat format, AccessLogWriter writer)
+/// <summary>
+/// A stage's compiled access log: its format and its destination. The destination's writer is
+/// opened when the first line is written, so compiling a config opens nothing (a reload that is
+/// then refused leaves no writer, thread or file behind).
+/// </summary>
+internal sealed class AccessLog(AccessLogFormat format, AccessLogDestinations destinations, string destination, AccessLogOptions options)
 {
+    private AccessLogWriter? _writer;
+
     public AccessLogFormat Format { get; } = format;
 
-    public AccessLogWriter Writer { get; } = writer;
+    /// <summary>Where the lines go: <c>stdout</c> or a file path.</summary>
+    public string Destination { get; } = destination;
+
+    /// <summary>The destination's writer, opened (or found, when another stage opened it) on first use.</summary>
+    public AccessLogWriter Writer => _writer ??= destinations.Open(Destination, options);
 
     /// <summary>Renders the completed request's line and queues it; never waits.</summary>
     public void Write(RequestContext context) => Writer.Write(Format.Render(context));

@@ -114,6 +114,40 @@ public sealed class ConfigPipelineTests
     }
 
     [Fact]
+    public void Reload_RefusedWithANewAccessLog_OpensNoWriterAndNoFile()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("api.json"), FileConfigSourceTests.Export("one"));
+        File.WriteAllText(dir.File("tollgate.yaml"), Config(""));
+        var source = new FileConfigSource(dir.File("tollgate.yaml"), LoadOptions.Default);
+        using var harness = new ReloaderHarness(source);
+        var log = dir.File("access.log");
+        string WithLog(string extra) => $$"""
+            apis:
+              - name: api
+                definition: api.json
+                stages:
+                  - stageName: prod
+                    accessLogSettings: { destinationArn: "file://{{log}}", format: "$context.requestId" }
+            {{extra}}
+            """;
+
+        // The access log is new, and the config fails at compile (a domain mapped to no stage).
+        File.WriteAllText(dir.File("tollgate.yaml"), WithLog("domainNames: [ { domainName: api.example.com, basePathMappings: [ { restApiId: api, stage: nope } ] } ]"));
+        Assert.Equal(ReloadOutcome.Failed, harness.Reloader.ReloadNow());
+        Assert.Empty(harness.Services.AccessLogs.Writers);
+        Assert.False(File.Exists(log));
+
+        // Accepted, the stage's log still opens nothing until a request completes.
+        File.WriteAllText(dir.File("tollgate.yaml"), WithLog(""));
+        Assert.Equal(ReloadOutcome.Swapped, harness.Reloader.ReloadNow());
+        Assert.Empty(harness.Services.AccessLogs.Writers);
+        Assert.True(harness.Snapshots.Current.Router.TryRoute("localhost", "/prod/x", out var route));
+        Assert.Equal(log, route.Stage.AccessLog!.Destination);
+        source.Dispose();
+    }
+
+    [Fact]
     public void Reload_PlansAddedButTheDatabaseCannotBeOpened_RefusedNamingIt()
     {
         using var dir = new TempDirectory();
