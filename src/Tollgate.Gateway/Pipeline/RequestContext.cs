@@ -93,7 +93,7 @@ internal sealed partial class RequestContext
     /// <c>$context.responseOverride</c>: the response template of the same request sees it, and
     /// the response applies its status and headers (as API Gateway does). Null when none was set.
     /// </summary>
-    public Integrations.Mapping.TemplateOverrides? TemplateOverrides { get; set; }
+    public CarriedOverrides? TemplateOverrides { get; set; }
 
     public long IntegrationLatencyMs { get; set; } = -1;
 

@@ -62,10 +62,10 @@ internal sealed class MappingScope(RequestContext context, ReadOnlyMemory<byte> 
     /// Keeps what this (request) template set under the override maps for the response side, as
     /// plain strings: the values may point into the parsed body, which the scope gives back.
     /// </summary>
-    public TemplateOverrides? CarryOver() =>
+    public CarriedOverrides? CarryOver() =>
         _requestOverride is null && _responseOverride is null
             ? null
-            : new TemplateOverrides(
+            : new CarriedOverrides(
                 Flatten(_requestOverride ?? NewOverride(request: true), ["header", "querystring", "path"]),
                 Flatten(_responseOverride ?? NewOverride(request: false), ["header"]));
 
@@ -178,10 +178,3 @@ internal sealed record OverrideValues(
     List<KeyValuePair<string, string>>? QueryString,
     List<KeyValuePair<string, string>>? Path,
     int? Status);
-
-/// <summary>The override maps a request template left, as strings, for the response side of the same request.</summary>
-internal sealed record TemplateOverrides(TemplateMap Request, TemplateMap Response)
-{
-    /// <summary>The status and headers the request template set under <c>responseOverride</c>.</summary>
-    public OverrideValues ResponseValues => MappingScope.ResponseOverridesOf(Response);
-}

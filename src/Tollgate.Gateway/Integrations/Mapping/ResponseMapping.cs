@@ -52,7 +52,7 @@ internal sealed class ResponseMapping(IntegrationResponseSet responses, Immutabl
             body = rendered;
             contentType = template.ContentType;
             // The response template's map starts from the request template's, so it holds both.
-            overrides = scope.ResponseOverrides() ?? context.TemplateOverrides?.ResponseValues;
+            overrides = scope.ResponseOverrides() ?? (context.TemplateOverrides is { } carried ? MappingScope.ResponseOverridesOf(carried.Response) : null);
             if (entry.ContentHandling == ContentHandling.ConvertToBinary && !TryDecode(ref body))
             {
                 return DecodeFailed(context);
@@ -61,7 +61,7 @@ internal sealed class ResponseMapping(IntegrationResponseSet responses, Immutabl
         else
         {
             // No response template: what the request template set under responseOverride still applies.
-            overrides = context.TemplateOverrides?.ResponseValues;
+            overrides = (context.TemplateOverrides is { } carried ? MappingScope.ResponseOverridesOf(carried.Response) : null);
             body = result.Body;
             if (!TryConvertPassthrough(ref body, result.ContentType, request.Headers.Accept.ToString(), entry.ContentHandling))
             {
