@@ -3,6 +3,7 @@ using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Diagnostics;
 using Tollgate.Gateway.Lambda;
+using Tollgate.Gateway.Policies.Authorizers;
 
 namespace Tollgate.Gateway.Config;
 
@@ -115,7 +116,7 @@ internal static class ConfigPipeline
         using var lambda = new Lambda.LambdaClient(time, NullLogger.Instance);
         // In memory only: nothing is opened, nothing written.
         using var usage = new UsageServices(time);
-        var services = new GatewayServices(time, NullLoggerFactory.Instance, forwarder, lambda) { Usage = usage };
+        var services = new GatewayServices(time, NullLoggerFactory.Instance, forwarder, lambda).WithUsage(usage);
         try
         {
             return run(services);

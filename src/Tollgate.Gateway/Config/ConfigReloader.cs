@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Storage;
 using Tollgate.Gateway.Diagnostics;
+using Tollgate.Gateway.Policies.Throttling;
 
 namespace Tollgate.Gateway.Config;
 

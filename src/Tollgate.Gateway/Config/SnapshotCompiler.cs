@@ -60,11 +60,12 @@ internal static class SnapshotCompiler
                         (d, bag) => CompileApi(d, compileConfig, services, bag));
                     deploymentId = deployment.Id;
                 }
-                var compiledStage = new CompiledStage(served, stage, usage.FindStage(api.Id, stage.StageName))
+                var compiledStage = new CompiledStage(served, stage)
                 {
                     DeploymentId = deploymentId,
                     AccessLog = CompileAccessLog(api, stage, config, services, diagnostics),
                 };
+                BoundUsage.Bind(compiledStage, usage.FindStage(api.Id, stage.StageName));
                 stages[stage.StageName] = compiledStage;
                 if (!stagesByName.TryAdd(stage.StageName, compiledStage))
                 {

@@ -18,6 +18,7 @@ using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Storage;
 using Tollgate.Gateway.Diagnostics;
 using Tollgate.Gateway.Lambda;
+using Tollgate.Gateway.Policies.Authorizers;
 
 namespace Tollgate.Gateway.Hosting;
 
@@ -161,7 +162,7 @@ internal sealed class GatewayServer : IAsyncDisposable
         // The database is opened by the pipeline, and only for a config with plans or keys.
         var usage = new UsageServices(options.Time, options.ChooseDataDirectory ?? (options.DataDirectory is { } data ? () => data : null), flushFailed: e =>
             usageLogger.LogError("Writing usage to the database failed; the counts are kept and retried every second: {Message}", e.Message));
-        var services = new GatewayServices(options.Time, loggerFactory, forwarder, lambda) { Usage = usage };
+        var services = new GatewayServices(options.Time, loggerFactory, forwarder, lambda).WithUsage(usage);
 
         GatewaySnapshot? initial;
         IReadOnlyList<ConfigDiagnostic> diagnostics;

@@ -1,5 +1,4 @@
 using Tollgate.Gateway.Model;
-using Tollgate.Gateway.Policies.Cors;
 using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Routing;
 
@@ -29,7 +28,7 @@ internal sealed class CompiledApi(Api model, RouteTable routes, GatewayResponseR
     public long MaxRequestBodyBytes { get; } = maxRequestBodyBytes;
 
     /// <summary>HTTP APIs: the compiled <c>x-amazon-apigateway-cors</c>; null when the API has none.</summary>
-    public CorsRules? Cors { get; init; }
+    public ICorsRules? Cors { get; init; }
 
     /// <summary>Every method of the definition; a method's <see cref="CompiledMethod.Index"/> is its place here.</summary>
     public CompiledMethod[] Methods { get; init; } = [];

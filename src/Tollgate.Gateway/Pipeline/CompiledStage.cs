@@ -1,16 +1,15 @@
 using System.Collections.Immutable;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Observability;
-using Tollgate.Gateway.Policies.Throttling;
 
 namespace Tollgate.Gateway.Pipeline;
 
 /// <summary>
 /// A stage as served: the compiled deployment it points at, and its own settings bound to that
-/// deployment's methods once, when the snapshot is compiled: stage variables, per-method throttle
-/// chains and detailed metrics, and the stage's usage plans and API keys. A policy reads them
-/// from the request's stage (<see cref="For"/> is an array index); nothing per request searches
-/// stages by name. Two stages of one deployment share its compiled methods, each with its own
+/// deployment's methods once, when the snapshot is compiled: stage variables and detailed
+/// metrics here, and what features bind to the stage (its usage plans, API keys and per-method
+/// throttle chains) in its <see cref="Features"/>. A policy reads them from the request's stage
+/// (an array index); nothing per request searches stages by name. Two stages of one deployment share its compiled methods, each with its own
 /// settings.
 /// </summary>
 internal sealed class CompiledStage
@@ -21,12 +20,10 @@ internal sealed class CompiledStage
 
     /// <param name="api">The compiled deployment the stage serves.</param>
     /// <param name="model">The stage.</param>
-    /// <param name="usage">The stage's plans, keys and throttle chains from the snapshot being built; null: none (keys refused, nothing throttled).</param>
-    public CompiledStage(CompiledApi api, Stage model, StageUsage? usage = null)
+    public CompiledStage(CompiledApi api, Stage model)
     {
         Api = api;
         Model = model;
-        Usage = usage;
         DeploymentId = Deployment.ImplicitId(api.Model.Id, model.StageName);
         var detailed = DetailedMetrics(model);
         var methods = api.Methods;
@@ -34,11 +31,11 @@ internal sealed class CompiledStage
         for (var i = 0; i < methods.Length; i++)
         {
             var method = methods[i];
-            var key = UsageCompiler.MethodKey(method.ResourcePath, method.Model.HttpMethod);
+            var key = MethodSettingKeys.For(method.ResourcePath, method.Model.HttpMethod);
             var metrics = detailed.TryGetValue(key, out var own) && own is { } enabled ? enabled : detailed.GetValueOrDefault("*/*") ?? false;
-            _methods[i] = new StageMethod(this, method, usage?.GetMethod(method.ResourcePath, method.Model.HttpMethod), metrics);
+            _methods[i] = new StageMethod(this, method, metrics);
         }
-        _unmatched = new StageMethod(this, null, null, false);
+        _unmatched = new StageMethod(this, null, false);
     }
 
     public CompiledApi Api { get; }
@@ -55,8 +52,11 @@ internal sealed class CompiledStage
     /// </summary>
     public string DeploymentId { get; init; }
 
-    /// <summary>The stage's usage plans, API keys and throttle chains, from the snapshot it belongs to.</summary>
-    public StageUsage? Usage { get; }
+    /// <summary>
+    /// What features bind to this stage when the snapshot is compiled (the usage plans, API keys
+    /// and throttle chains of <c>Policies.Throttling.StageUsage</c>), each under its own type.
+    /// </summary>
+    public FeatureSlots Features { get; } = new();
 
     /// <summary>The stage's access log; null when it has none (then nothing is rendered).</summary>
     public AccessLog? AccessLog { get; init; }
@@ -85,22 +85,19 @@ internal sealed class CompiledStage
         var settings = new Dictionary<string, bool?>(StringComparer.Ordinal);
         foreach (var (raw, setting) in stage.MethodSettings)
         {
-            settings[UsageCompiler.NormalizeMethodKey(raw)] = setting.MetricsEnabled;
+            settings[MethodSettingKeys.Normalize(raw)] = setting.MetricsEnabled;
         }
         return settings;
     }
 }
 
 /// <summary>One stage's settings of one method, bound when the snapshot is compiled.</summary>
-internal sealed class StageMethod(CompiledStage stage, CompiledMethod? method, MethodLimits? limits, bool metricsEnabled)
+internal sealed class StageMethod(CompiledStage stage, CompiledMethod? method, bool metricsEnabled)
 {
     private MethodLabels? _labels;
 
     /// <summary>The method; null for the settings of a method the deployment does not have.</summary>
     public CompiledMethod? Method { get; } = method;
-
-    /// <summary>The method's throttle chains on this stage; null: none (the stage has no usage bound).</summary>
-    public MethodLimits? Limits { get; } = limits;
 
     /// <summary>The stage's <c>metricsEnabled</c> for the method (its own setting, else <c>*/*</c>, else false).</summary>
     public bool MetricsEnabled { get; } = metricsEnabled;

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Forwarding;
-using Tollgate.Gateway.Policies.Throttling;
-using Tollgate.Gateway.Policies.Authorizers;
 using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.Gateway.Pipeline;
@@ -18,18 +16,13 @@ internal sealed class GatewayServices(TimeProvider time, ILoggerFactory loggerFa
     /// <summary>Invokes Lambda functions (authorizers and Lambda integrations).</summary>
     public LambdaClient Lambda { get; } = lambda;
 
-    /// <summary>Throttle buckets, quota counters and the usage store. Default: in memory only (the server sets the durable one).</summary>
-    public UsageServices Usage
-    {
-        get => _usage ?? LazyInitializer.EnsureInitialized(ref _usage, () => new UsageServices(Time));
-        init => _usage = value;
-    }
-
-    private UsageServices? _usage;
-
     /// <summary>The access-log writers, one per destination, kept across reloads.</summary>
     public Observability.AccessLogDestinations AccessLogs { get; } = new(loggerFactory, time);
 
-    /// <summary>JWKS keys and the Lambda authorizer result cache, kept across reloads.</summary>
-    public AuthorizerServices Authorizers { get; } = new(time);
+    /// <summary>
+    /// The services of features above the pipeline, each under its own type: the usage services
+    /// (<c>Policies.Throttling</c>), the authorizers' key and result caches
+    /// (<c>Policies.Authorizers</c>). Each feature reads its own through an extension property.
+    /// </summary>
+    public FeatureSlots Features { get; } = new();
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Tollgate.Gateway.Responses;
+using Tollgate.Gateway.Storage;
 
 namespace Tollgate.Gateway.Pipeline;
 
@@ -77,7 +78,7 @@ internal sealed partial class RequestContext
     public string? UsageIdentifierKey { get; set; }
 
     /// <summary>The accepted key's usage plan on this stage; set by the API key policy, read by throttling.</summary>
-    public Policies.Throttling.StagePlan? UsagePlan { get; set; }
+    public Storage.StagePlan? UsagePlan { get; set; }
 
     /// <summary>Why the gateway answers itself; set when a policy or integration fails.</summary>
     public GatewayError? Error { get; set; }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Tollgate.Gateway.Pipeline;
 
 /// <summary>
@@ -46,4 +48,15 @@ internal sealed class ResponsePhase
         }
         _steps[_count++] = step;
     }
+}
+
+/// <summary>
+/// An API's CORS configuration as the request phase uses it (<c>Policies.Cors.CorsRules</c> is the
+/// one): it answers a preflight no route takes, and as a response step puts the CORS headers on
+/// every other response.
+/// </summary>
+internal interface ICorsRules : IResponseStep
+{
+    /// <summary>Answers a CORS preflight request; false when the request is not one (then nothing was written).</summary>
+    bool TryAnswerPreflight(HttpContext http);
 }

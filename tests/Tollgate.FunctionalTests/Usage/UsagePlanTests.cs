@@ -6,6 +6,7 @@ using Tollgate.FunctionalTests.Support;
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using static Tollgate.FunctionalTests.Support.Models;
+using Tollgate.Gateway.Policies.Throttling;
 
 namespace Tollgate.FunctionalTests.Usage;
 

@@ -7,6 +7,7 @@ using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Tests.Support;
 using Tollgate.Gateway.Lambda;
+using Tollgate.Gateway.Policies.Authorizers;
 
 namespace Tollgate.Gateway.Tests.Config;
 
@@ -65,7 +66,7 @@ internal sealed class ReloaderHarness : IDisposable
         _forwarder = new HttpForwarder(Time, _loggers.CreateLogger<HttpForwarder>());
         _lambda = new LambdaClient(Time, _loggers.CreateLogger<LambdaClient>());
         Usage = new UsageServices(Time, dataDirectory);
-        Services = new GatewayServices(Time, _loggers, _forwarder, _lambda) { Usage = Usage };
+        Services = new GatewayServices(Time, _loggers, _forwarder, _lambda).WithUsage(Usage);
         var initial = ConfigReloader.LoadInitial(source.Load(), Services, out var problems);
         Assert.True(initial is not null, string.Join("\n", problems));
         Snapshots = new SnapshotHolder(initial);

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Tests.Policies.Throttling;
+using Tollgate.Gateway.Policies.Throttling;
 
 namespace Tollgate.Gateway.Tests.Pipeline;
 
@@ -54,7 +55,7 @@ public sealed class StageBindingTests
         Assert.Equal("d1d1d1", id);
         Assert.True(a.Stage.For(a.Method!).MetricsEnabled);
         Assert.False(b.Stage.For(b.Method!).MetricsEnabled);
-        Assert.NotSame(a.Stage.For(a.Method!).Limits, b.Stage.For(b.Method!).Limits);
+        Assert.NotSame(BoundUsage.Of(a.Stage)!.For(a.Method!), BoundUsage.Of(b.Stage)!.For(b.Method!));
         // Stage a's burst of 1 is spent; stage b has only the account limit.
         Assert.Equal(GatewayResponseType.THROTTLED, (await harness.RunAsync("GET", "/a/one")).Error?.Type);
         Assert.Null((await harness.RunAsync("GET", "/b/one")).Error);
@@ -117,6 +118,6 @@ public sealed class StageBindingTests
         var other = Match(harness, "/b/two")!;
 
         Assert.Null(a.Stage.For(other).Method);
-        Assert.Null(a.Stage.For(other).Limits);
+        Assert.Null(BoundUsage.Of(a.Stage)!.For(other));
     }
 }

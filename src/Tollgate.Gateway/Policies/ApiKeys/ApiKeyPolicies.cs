@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
+using Tollgate.Gateway.Policies.Throttling;
 using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Policies.ApiKeys;
@@ -30,7 +31,7 @@ internal static class ApiKeyPolicies
 /// is missing, unknown, disabled or in no usage plan of the stage gets 403 <c>{"message":"Forbidden"}</c>
 /// (<c>INVALID_API_KEY</c>), as in API Gateway, which does not say which. An accepted key sets
 /// <c>$context.identity.apiKey</c>, <c>apiKeyId</c> and the plan that throttling applies. The keys
-/// and plans are the request's stage's (<see cref="CompiledStage.Usage"/>, bound with the snapshot
+/// and plans are the request's stage's (<see cref="BoundUsage"/>, bound with the snapshot
 /// in use), so a reload that changes only keys or plans leaves compiled methods as they are.
 /// </summary>
 internal sealed class ApiKeyPolicy(
@@ -46,7 +47,7 @@ internal sealed class ApiKeyPolicy(
     public ValueTask<StepResult> InvokeAsync(RequestContext context)
     {
         string? value = fromAuthorizer ? context.UsageIdentifierKey : HeaderValue(context);
-        if (context.Stage?.Usage is not { } stage)
+        if (context.Stage is not { } served || BoundUsage.Of(served)?.Usage is not { } stage)
         {
             return ValueTask.FromResult<StepResult>(Forbidden);
         }

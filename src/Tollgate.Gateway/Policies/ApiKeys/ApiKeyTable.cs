@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Tollgate.Gateway.Policies.Throttling;
+using Tollgate.Gateway.Storage;
 
 namespace Tollgate.Gateway.Policies.ApiKeys;
 

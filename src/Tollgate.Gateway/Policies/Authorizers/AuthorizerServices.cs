@@ -42,3 +42,13 @@ internal sealed class AuthorizerServices : IDisposable
         _http.Dispose();
     }
 }
+
+/// <summary>The authorizers' services among the gateway's shared services.</summary>
+internal static class AuthorizerServicesSlot
+{
+    extension(Pipeline.GatewayServices services)
+    {
+        /// <summary>JWKS keys and the Lambda authorizer result cache, kept across reloads.</summary>
+        public AuthorizerServices Authorizers => services.Features.GetOrAdd(services.Time, static time => new AuthorizerServices(time));
+    }
+}

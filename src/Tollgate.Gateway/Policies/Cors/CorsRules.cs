@@ -10,7 +10,7 @@ namespace Tollgate.Gateway.Policies.Cors;
 /// responses, proxied ones and the gateway's own errors alike) in place of any the backend sent,
 /// as API Gateway does.
 /// </summary>
-internal sealed class CorsRules : IResponseStep
+internal sealed class CorsRules : ICorsRules
 {
     private const string AllowOrigin = "Access-Control-Allow-Origin";
     private const string AllowCredentials = "Access-Control-Allow-Credentials";

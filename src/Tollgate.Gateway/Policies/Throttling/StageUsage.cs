@@ -3,14 +3,6 @@ using Tollgate.Gateway.Storage;
 
 namespace Tollgate.Gateway.Policies.Throttling;
 
-/// <summary>A usage plan as seen from one stage: the plan and its slot in that stage's method chains.</summary>
-internal sealed class StagePlan(CompiledPlan plan, int slot)
-{
-    public CompiledPlan Plan { get; } = plan;
-
-    public int Slot { get; } = slot;
-}
-
 /// <summary>
 /// The throttle chains of one method of one stage, compiled: which buckets a request takes, most
 /// specific first (usage plan per-method, usage plan, stage per-method, account).
@@ -26,7 +18,7 @@ internal sealed class MethodLimits(BucketSpec[] anonymous, BucketSpec[][] byPlan
 
 /// <summary>
 /// The usage plans, API keys and method limits of one API stage, compiled with the snapshot's key
-/// and plan set. Bound to the stage (<see cref="Pipeline.CompiledStage.Usage"/>), never to a
+/// and plan set. Bound to the stage (<see cref="BoundUsage"/>), never to a
 /// compiled method: a reload that changes only keys or plans rebinds stages and recompiles no API.
 /// </summary>
 internal sealed class StageUsage(
@@ -54,4 +46,48 @@ internal sealed class StageUsage(
     /// </summary>
     public MethodLimits GetMethod(string resourcePath, string httpMethod) =>
         methods.TryGetValue(UsageCompiler.MethodKey(resourcePath, httpMethod), out var limits) ? limits : otherMethods;
+}
+
+/// <summary>
+/// A stage's usage as bound to its compiled stage (in <see cref="Pipeline.CompiledStage.Features"/>):
+/// the stage's plans and keys, and each method's throttle chains by the method's index in the
+/// stage's deployment, so a request finds its chain with one array index.
+/// </summary>
+internal sealed class BoundUsage
+{
+    private readonly Pipeline.CompiledMethod[] _methods;
+    private readonly MethodLimits[] _limits;
+
+    private BoundUsage(Pipeline.CompiledStage stage, StageUsage usage)
+    {
+        Usage = usage;
+        _methods = stage.Api.Methods;
+        _limits = new MethodLimits[_methods.Length];
+        for (var i = 0; i < _methods.Length; i++)
+        {
+            _limits[i] = usage.GetMethod(_methods[i].ResourcePath, _methods[i].Model.HttpMethod);
+        }
+    }
+
+    /// <summary>The stage's usage plans, API keys and throttle chains.</summary>
+    public StageUsage Usage { get; }
+
+    /// <summary>Binds <paramref name="usage"/> to <paramref name="stage"/>; null binds nothing (keys refused, nothing throttled).</summary>
+    public static void Bind(Pipeline.CompiledStage stage, StageUsage? usage)
+    {
+        if (usage is not null)
+        {
+            stage.Features.Set(new BoundUsage(stage, usage));
+        }
+    }
+
+    /// <summary>The usage bound to <paramref name="stage"/>; null when none was.</summary>
+    public static BoundUsage? Of(Pipeline.CompiledStage stage) => stage.Features.Get<BoundUsage>();
+
+    /// <summary>The throttle chains of <paramref name="method"/> on this stage; null for a method not of its deployment.</summary>
+    public MethodLimits? For(Pipeline.CompiledMethod method)
+    {
+        var index = method.Index;
+        return (uint)index < (uint)_methods.Length && ReferenceEquals(_methods[index], method) ? _limits[index] : null;
+    }
 }

@@ -25,7 +25,7 @@ internal sealed class ThrottlingPolicy(UsageGate gate) : IRequestPolicy
 
     public ValueTask<StepResult> InvokeAsync(RequestContext context)
     {
-        if (context.Stage is not { } stage || context.Method is not { } compiled || stage.For(compiled).Limits is not { } method)
+        if (context.Stage is not { } stage || context.Method is not { } compiled || BoundUsage.Of(stage)?.For(compiled) is not { } method)
         {
             return default;
         }

@@ -15,7 +15,7 @@ namespace Tollgate.Gateway.Policies.Throttling;
 internal static class UsageCompiler
 {
     /// <summary>Key of a method in method settings and plan throttles: <c>/path/METHOD</c> (root: <c>//GET</c>).</summary>
-    public static string MethodKey(string resourcePath, string httpMethod) => resourcePath + "/" + httpMethod;
+    public static string MethodKey(string resourcePath, string httpMethod) => MethodSettingKeys.For(resourcePath, httpMethod);
 
     /// <param name="config">The config.</param>
     /// <param name="planStartDay">The day each plan (by id) was first served, from the usage store.</param>
@@ -260,20 +260,7 @@ internal static class UsageCompiler
     }
 
     /// <summary>Accepts AWS's patch-path form (<c>~1pets~1{id}/GET</c>) besides <c>/pets/{id}/GET</c>; upper-cases the method.</summary>
-    internal static string NormalizeMethodKey(string key)
-    {
-        if (key == "*/*")
-        {
-            return key;
-        }
-        key = key.Replace("~1", "/", StringComparison.Ordinal);
-        if (key.StartsWith("//", StringComparison.Ordinal) && key.IndexOf('/', 2) > 0)
-        {
-            key = key[1..]; // "/~1pets/GET": the patch path's own leading slash
-        }
-        var slash = key.LastIndexOf('/');
-        return slash < 0 ? key : key[..(slash + 1)] + key[(slash + 1)..].ToUpperInvariant();
-    }
+    internal static string NormalizeMethodKey(string key) => MethodSettingKeys.Normalize(key);
 
     private static void CheckMethodKey(string rawKey, Api api, string where, DiagnosticBag diagnostics)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Storage;
 
 namespace Tollgate.Gateway.Policies.Throttling;
@@ -177,5 +178,22 @@ internal sealed class UsageServices : IDisposable
                 _store?.Dispose();
             }
         }
+    }
+}
+
+/// <summary>The usage services among the gateway's shared services.</summary>
+internal static class UsageServicesSlot
+{
+    extension(GatewayServices services)
+    {
+        /// <summary>Throttle buckets, quota counters and the usage store. Default: in memory only (the server sets the durable one).</summary>
+        public UsageServices Usage => services.Features.GetOrAdd(services.Time, static time => new UsageServices(time));
+    }
+
+    /// <summary>Gives <paramref name="services"/> its usage services (before anything reads them).</summary>
+    public static GatewayServices WithUsage(this GatewayServices services, UsageServices usage)
+    {
+        services.Features.Set(usage);
+        return services;
     }
 }

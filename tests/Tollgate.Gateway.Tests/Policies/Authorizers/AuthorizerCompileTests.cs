@@ -9,6 +9,7 @@ using Tollgate.Gateway.Policies.Authorizers.Lambda;
 using Tollgate.Gateway.Tests.Support;
 using Tollgate.Gateway.Diagnostics;
 using Tollgate.Gateway.Lambda;
+using Tollgate.Gateway.Policies.Authorizers;
 
 namespace Tollgate.Gateway.Tests.Policies.Authorizers;
 

@@ -24,7 +24,7 @@ internal sealed class PolicyHarness : IDisposable
         _forwarder = new HttpForwarder(Time, NullLogger<HttpForwarder>.Instance);
         _lambda = new LambdaClient(Time, NullLogger.Instance);
         Usage = new UsageServices(Time);
-        Services = new GatewayServices(Time, NullLoggerFactory.Instance, _forwarder, _lambda) { Usage = Usage };
+        Services = new GatewayServices(Time, NullLoggerFactory.Instance, _forwarder, _lambda).WithUsage(Usage);
         Diagnostics = new DiagnosticBag();
         Snapshot = SnapshotCompiler.Compile(config, Services, Diagnostics);
     }
