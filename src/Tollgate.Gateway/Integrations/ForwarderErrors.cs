@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Integrations;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Upstreams;
 
 namespace Tollgate.Gateway.Integrations;

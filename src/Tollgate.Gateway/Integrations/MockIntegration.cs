@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Integrations.Mapping;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Integrations;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Integrations;
 

@@ -1,5 +1,4 @@
 using Tollgate.Gateway.Model;
-using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Pipeline;
 
@@ -65,7 +64,7 @@ internal sealed class ApiProfile
 
     /// <summary>
     /// Gateway responses can be customised (<c>x-amazon-apigateway-gateway-responses</c>) and carry
-    /// <c>x-amzn-ErrorType</c> (REST); HTTP APIs always answer <c>{"message":"..."}</c> (<see cref="HttpApiErrors"/>).
+    /// <c>x-amzn-ErrorType</c> (REST); HTTP APIs always answer <c>{"message":"..."}</c> (<see cref="Responses.HttpApiErrors"/>).
     /// </summary>
     public bool CustomGatewayResponses { get; private init; }
 

@@ -1,6 +1,4 @@
 using Tollgate.Gateway.Model;
-using Tollgate.Gateway.Responses;
-using Tollgate.Gateway.Routing;
 
 namespace Tollgate.Gateway.Pipeline;
 
@@ -11,7 +9,7 @@ namespace Tollgate.Gateway.Pipeline;
 /// Nothing in it belongs to a stage or to the key and plan set: those are bound per stage
 /// (<see cref="CompiledStage"/>).
 /// </summary>
-internal sealed class CompiledApi(Api model, RouteTable routes, GatewayResponseRenderer responses, long maxRequestBodyBytes)
+internal sealed class CompiledApi(Api model, IRouteMatcher routes, IGatewayResponder responses, long maxRequestBodyBytes)
 {
     /// <summary>The definition compiled (<see cref="Deployment.Definition"/>: no stages, no deployments).</summary>
     public Api Model { get; } = model;
@@ -21,9 +19,9 @@ internal sealed class CompiledApi(Api model, RouteTable routes, GatewayResponseR
     /// <summary>What this kind of API (REST or HTTP) does differently, decided once.</summary>
     public ApiProfile Profile { get; } = ApiProfile.For(model.Protocol);
 
-    public RouteTable Routes { get; } = routes;
+    public IRouteMatcher Routes { get; } = routes;
 
-    public GatewayResponseRenderer Responses { get; } = responses;
+    public IGatewayResponder Responses { get; } = responses;
 
     public long MaxRequestBodyBytes { get; } = maxRequestBodyBytes;
 

@@ -1,4 +1,3 @@
-using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Pipeline;
 
@@ -19,4 +18,14 @@ internal interface IRequestPolicy
 internal interface IIntegration
 {
     ValueTask<GatewayError?> InvokeAsync(RequestContext context);
+}
+
+/// <summary>
+/// Writes the response of a request the gateway answers itself (<see cref="RequestContext.Error"/>),
+/// in its API's way: the one renderer of gateway responses (<c>Responses.GatewayResponseRenderer</c>).
+/// The response must not have started.
+/// </summary>
+internal interface IGatewayResponder
+{
+    Task WriteAsync(RequestContext context);
 }

@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Model;
-using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Pipeline;
 

@@ -11,7 +11,7 @@ internal sealed partial class RequestContext
     public CompiledApi? Api { get; set; }
 
     /// <summary>The routing tables of the snapshot serving this request (set by the handler; tests of single steps may leave it out).</summary>
-    public Routing.RequestRouter? Router { get; init; }
+    public IStageRouter? Router { get; init; }
 
     /// <summary>The response steps registered so far; null while there are none.</summary>
     public ResponsePhase? ResponseSteps { get; private set; }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Storage;
 
 namespace Tollgate.Gateway.Pipeline;

@@ -1,6 +1,5 @@
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Paths;
-using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Pipeline;
 

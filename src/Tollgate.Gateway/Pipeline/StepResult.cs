@@ -1,4 +1,3 @@
-using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Pipeline;
 

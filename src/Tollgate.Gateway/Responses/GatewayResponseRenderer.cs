@@ -11,7 +11,7 @@ namespace Tollgate.Gateway.Responses;
 /// <c>x-amazon-apigateway-gateway-responses</c> over API Gateway's defaults, with DEFAULT_4XX
 /// and DEFAULT_5XX as fallbacks. The one component that writes a failed request's response.
 /// </summary>
-internal sealed class GatewayResponseRenderer
+internal sealed class GatewayResponseRenderer : IGatewayResponder
 {
     public const string DefaultTemplate = "{\"message\":$context.error.messageString}";
     private const string Json = "application/json";

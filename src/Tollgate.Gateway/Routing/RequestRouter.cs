@@ -2,9 +2,6 @@ using Tollgate.Gateway.Pipeline;
 
 namespace Tollgate.Gateway.Routing;
 
-/// <summary>Where routing by host and path put a request: the stage, and the path relative to it.</summary>
-internal readonly record struct StageRoute(CompiledStage Stage, string RelativePath, string? DomainName);
-
 /// <summary>
 /// Picks the API stage for a request, as API Gateway does:
 /// <list type="number">
@@ -20,7 +17,7 @@ internal readonly record struct StageRoute(CompiledStage Stage, string RelativeP
 /// of the first API in config order that has one). A custom domain maps a base path to a
 /// <c>$default</c> stage like to any other.
 /// </summary>
-internal sealed class RequestRouter
+internal sealed class RequestRouter : IStageRouter
 {
     /// <summary>The HTTP API stage served at the root of the API's URL.</summary>
     public const string DefaultStageName = "$default";

@@ -13,7 +13,7 @@ namespace Tollgate.Gateway.Routing;
 /// empty proxy), and a <c>$default</c> route catches whatever nothing else matched.
 /// </para>
 /// </summary>
-internal sealed class RouteTable
+internal sealed class RouteTable : IRouteMatcher
 {
     /// <summary>Paths deeper than this never match (API Gateway limits resource depth too).</summary>
     public const int MaxSegments = 64;

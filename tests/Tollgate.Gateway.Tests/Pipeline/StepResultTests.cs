@@ -1,7 +1,6 @@
 using Tollgate.Gateway.Config;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Tests.Pipeline;
 

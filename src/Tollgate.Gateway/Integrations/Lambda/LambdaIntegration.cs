@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Integrations.Mapping;
 using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.Gateway.Integrations.Lambda;

@@ -7,7 +7,6 @@ using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Integrations.Mapping;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.Gateway.Integrations.Lambda;

@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Templates;
 using Tollgate.Gateway.Diagnostics;
 

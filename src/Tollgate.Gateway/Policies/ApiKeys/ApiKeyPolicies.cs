@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Throttling;
-using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Policies.ApiKeys;
 

@@ -1,5 +1,6 @@
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Responses;
+using Tollgate.Gateway.Pipeline;
 
 namespace Tollgate.Gateway.Policies.Authorizers;
 

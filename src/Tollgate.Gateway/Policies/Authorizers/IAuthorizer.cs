@@ -1,5 +1,4 @@
 using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Policies.Authorizers;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Responses;
+using Tollgate.Gateway.Model;
 
 namespace Tollgate.Gateway.Policies.Authorizers;
 

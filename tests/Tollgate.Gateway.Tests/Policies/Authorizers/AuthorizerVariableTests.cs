@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
-using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Tests.Policies.Authorizers;
 

@@ -5,7 +5,6 @@ using Tollgate.Gateway.Forwarding;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Throttling;
-using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Tests.Support;
 using Tollgate.Gateway.Diagnostics;
 using Tollgate.Gateway.Lambda;

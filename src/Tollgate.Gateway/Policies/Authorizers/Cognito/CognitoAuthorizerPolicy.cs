@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Authorizers.Jwt;
-using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Policies.Authorizers.Cognito;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.SigV4;
-using Tollgate.Gateway.Responses;
 
 namespace Tollgate.Gateway.Policies.Authorizers.Iam;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Tollgate.Gateway.Model;
 using Tollgate.Gateway.Pipeline;
 using Tollgate.Gateway.Policies.Authorizers.Iam;
-using Tollgate.Gateway.Responses;
 using Tollgate.Gateway.Lambda;
 
 namespace Tollgate.Gateway.Policies.Authorizers.Lambda;
@@ -52,7 +51,7 @@ internal sealed record LambdaAuthorizerSettings
 /// timeout, unreachable function, bad output, a call refused by the function's concurrency limit)
 /// gives 500 AUTHORIZER_CONFIGURATION_ERROR: REST
 /// renders <c>{"message": null}</c>, as API Gateway answers, and HTTP APIs
-/// <c>{"message":"Internal Server Error"}</c> (<see cref="HttpApiErrors"/>).
+/// <c>{"message":"Internal Server Error"}</c> (<see cref="Responses.HttpApiErrors"/>).
 /// </summary>
 internal sealed class LambdaAuthorizerPolicy(
     LambdaAuthorizerSettings settings, IdentitySources sources, AuthorizerRuntime runtime, LambdaClient lambda, AuthorizerResultCache cache, ILogger logger)

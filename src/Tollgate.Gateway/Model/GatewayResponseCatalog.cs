@@ -1,6 +1,6 @@
 using Tollgate.Gateway.Model;
 
-namespace Tollgate.Gateway.Responses;
+namespace Tollgate.Gateway.Model;
 
 /// <summary>
 /// API Gateway's defaults for each gateway response type: status code, message and the

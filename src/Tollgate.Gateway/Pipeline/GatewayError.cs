@@ -1,6 +1,6 @@
 using Tollgate.Gateway.Model;
 
-namespace Tollgate.Gateway.Responses;
+namespace Tollgate.Gateway.Pipeline;
 
 /// <summary>
 /// Why the gateway itself answers a request: a response type and the message that becomes
