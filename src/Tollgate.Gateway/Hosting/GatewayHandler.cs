@@ -35,7 +35,6 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
             AccountId = snapshot.Config.AccountId,
             Router = snapshot.Router,
         };
-        ApiProfile.Rest.MarkResponse(context);
         try
         {
             var result = await RunAsync(context, RequestRows, metrics.Enabled);
@@ -147,6 +146,11 @@ internal sealed class GatewayHandler(SnapshotHolder snapshots, TimeProvider time
             return Task.CompletedTask;
         }
         context.Error = error;
+        if (context.Api is null)
+        {
+            // No API took the request: it answers as a REST API does (routing marks the rest).
+            ApiProfile.Rest.MarkResponse(context);
+        }
         var renderer = context.Api?.Responses ?? GatewayResponseRenderer.Default;
         return renderer.WriteAsync(context);
     }

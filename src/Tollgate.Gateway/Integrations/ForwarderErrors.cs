@@ -14,6 +14,28 @@ namespace Tollgate.Gateway.Integrations;
 /// </summary>
 internal static class ForwarderErrors
 {
+    /// <summary>The answer when the target group has no destination for <paramref name="target"/>.</summary>
+    public static ValueTask<GatewayError?> NoDestination(RequestContext context, Uri target, TimeSpan timeout, ILogger logger) =>
+        ValueTask.FromResult(Apply(context, new ForwardResult(ForwarderError.NoAvailableDestination), target, timeout, logger));
+
+    /// <summary>
+    /// Forwards a proxied request and turns the outcome into the integration's answer
+    /// (<see cref="Apply"/>): the one exchange of HTTP_PROXY integrations, REST and HTTP API alike.
+    /// </summary>
+    public static ValueTask<GatewayError?> ProxyAsync(RequestContext context, HttpForwarder forwarder, ForwardRequest request, ILogger logger)
+    {
+        var forwarding = forwarder.ForwardAsync(context.Http, request);
+        var target = request.Destination.Address;
+        return forwarding.IsCompletedSuccessfully
+            ? ValueTask.FromResult(Apply(context, forwarding.Result, target, request.Timeout, logger))
+            : AnswerAsync(context, forwarding, target, request.Timeout, logger);
+    }
+
+    // Pooled: the forwarding of nearly every request completes asynchronously.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<GatewayError?> AnswerAsync(RequestContext context, ValueTask<ForwardResult> forwarding, Uri target, TimeSpan timeout, ILogger logger) =>
+        Apply(context, await forwarding, target, timeout, logger);
+
     private static readonly GatewayError Busy = GatewayError.Of(GatewayResponseType.DEFAULT_5XX, "Service Unavailable", StatusCodes.Status503ServiceUnavailable);
 
     /// <summary>

@@ -54,20 +54,11 @@ internal sealed class HttpProxyIntegration(
         var method = httpMethod is null or "ANY" ? context.HttpMethod : httpMethod;
         if (targets.Pick(target) is not { } destination)
         {
-            return ValueTask.FromResult(ForwarderErrors.Apply(context, new ForwardResult(ForwarderError.NoAvailableDestination), target, timeout, logger));
+            return ForwarderErrors.NoDestination(context, target, timeout, logger);
         }
-        var request = new ForwardRequest(method, destination, overrides, timeout, maxRequestBodyBytes, upgradeProtocols,
-            ForwarderErrors.ForwardedFor(context), RestHeaderRules: true, ApiId: context.Stage?.Api.Id);
-        var forwarding = forwarder.ForwardAsync(context.Http, request);
-        return forwarding.IsCompletedSuccessfully
-            ? ValueTask.FromResult(ForwarderErrors.Apply(context, forwarding.Result, destination.Address, timeout, logger))
-            : AnswerAsync(context, forwarding, destination.Address);
+        return ForwarderErrors.ProxyAsync(context, forwarder, new ForwardRequest(method, destination, overrides, timeout, maxRequestBodyBytes, upgradeProtocols,
+            ForwarderErrors.ForwardedFor(context), RestHeaderRules: true, ApiId: context.Stage?.Api.Id), logger);
     }
-
-    // Pooled: the forwarding of nearly every request completes asynchronously.
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<GatewayError?> AnswerAsync(RequestContext context, ValueTask<ForwardResult> forwarding, Uri target) =>
-        ForwarderErrors.Apply(context, await forwarding, target, timeout, logger);
 
     /// <summary>
     /// API Gateway's answer to a request whose integration request would set a header it does not

@@ -112,9 +112,9 @@ internal sealed class ApiProfile
     public bool HttpApiLogVariables { get; private init; }
 
     /// <summary>
-    /// Marks a response as this kind of API's, once routing found the API: REST responses carry
-    /// <c>x-amzn-RequestId</c> and <c>x-amz-apigw-id</c> (set before routing, since a request no API
-    /// takes answers as REST does), HTTP APIs <c>apigw-requestid</c> instead.
+    /// Marks a response as this kind of API's, once, when routing finds the API (or, for a request
+    /// no API takes, as REST's when the gateway answers it): REST responses carry
+    /// <c>x-amzn-RequestId</c> and <c>x-amz-apigw-id</c>, HTTP APIs <c>apigw-requestid</c> instead.
     /// </summary>
     public void MarkResponse(RequestContext context)
     {

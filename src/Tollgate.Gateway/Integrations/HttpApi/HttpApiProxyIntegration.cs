@@ -41,20 +41,11 @@ internal sealed class HttpApiProxyIntegration(
         var transform = mappings.IsEmpty ? null : this;
         if (targets.Pick(target) is not { } destination)
         {
-            return ValueTask.FromResult(ForwarderErrors.Apply(context, new ForwardResult(ForwarderError.NoAvailableDestination), target, timeout, logger));
+            return ForwarderErrors.NoDestination(context, target, timeout, logger);
         }
-        var request = new ForwardRequest(method, destination, null, timeout, maxRequestBodyBytes, upgradeProtocols,
-            ForwarderErrors.ForwardedFor(context), transform, context);
-        var forwarding = forwarder.ForwardAsync(context.Http, request);
-        return forwarding.IsCompletedSuccessfully
-            ? ValueTask.FromResult(ForwarderErrors.Apply(context, forwarding.Result, destination.Address, timeout, logger))
-            : AnswerAsync(context, forwarding, destination.Address);
+        return ForwarderErrors.ProxyAsync(context, forwarder, new ForwardRequest(method, destination, null, timeout, maxRequestBodyBytes, upgradeProtocols,
+            ForwarderErrors.ForwardedFor(context), transform, context), logger);
     }
-
-    // Pooled: the forwarding of nearly every request completes asynchronously.
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<GatewayError?> AnswerAsync(RequestContext context, ValueTask<ForwardResult> forwarding, Uri target) =>
-        ForwarderErrors.Apply(context, await forwarding, target, timeout, logger);
 
     internal Uri? BuildTarget(RequestContext context, out TargetFailure? failure)
     {
